@@ -1,0 +1,49 @@
+# The two commands a newcomer needs: `make demo` and `make test`. Everything else is a building block.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+BUILD_DIR ?= build
+TEST_BUILD_DIR ?= build-asan
+CMAKE_GENERATOR ?= Ninja
+
+.PHONY: help bootstrap build build-test test test-only demo lint format services-start services-stop bench fuzz clean
+
+help:
+	@echo "make demo   install what is missing, build, start everything, print the URL and a demo login"
+	@echo "make test   install what is missing, build, start private services, run every suite"
+	@echo "make build  build/alatar and build/alatar-shopify-sim (optimized, debug info)"
+
+bootstrap:
+	@scripts/bootstrap
+
+build: bootstrap
+	cmake -S . -B $(BUILD_DIR) -G $(CMAKE_GENERATOR) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DALATAR_BUILD_TESTS=OFF
+	cmake --build $(BUILD_DIR)
+
+# The sanitizer (ASan + UBSan) tree the suites run in; warnings are errors here.
+build-test: bootstrap
+	cmake -S . -B $(TEST_BUILD_DIR) -G $(CMAKE_GENERATOR) -DCMAKE_BUILD_TYPE=Debug -DALATAR_WERROR=ON \
+	  "-DALATAR_SANITIZE=address;undefined" -DALATAR_BUILD_TESTS=ON
+	cmake --build $(TEST_BUILD_DIR)
+
+test: build-test
+	@scripts/run-tests $(TEST_BUILD_DIR)
+	@$(MAKE) --no-print-directory lint
+
+lint:
+	@scripts/lint $(TEST_BUILD_DIR)
+
+format:
+	@git ls-files '*.cpp' '*.hpp' | xargs clang-format -i
+
+demo: build
+	@scripts/demo $(BUILD_DIR)
+
+services-start:
+	@scripts/services start
+
+services-stop:
+	@scripts/services stop
+
+clean:
+	rm -rf $(BUILD_DIR) $(TEST_BUILD_DIR) build-*
