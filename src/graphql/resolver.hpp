@@ -1,0 +1,59 @@
+#pragma once
+// How fields get their values. Resolvers see their parent value as JSON (the root value,
+// or what the parent field's resolver returned), the coerced arguments, and the request's
+// context. A field without a resolver uses the default property resolver: the parent
+// object's member named like the field (null when absent), as graphql-js's default resolver.
+//
+// Synchronous resolvers are the fast path (no coroutine frame); resolvers that do I/O are
+// C++20 coroutines (asio::awaitable) and are awaited by the executor.
+#include <boost/asio/awaitable.hpp>
+#include <boost/json/value.hpp>
+#include <functional>
+
+#include "graphql/ast.hpp"
+
+namespace alatar::graphql {
+
+class Type;
+struct FieldDefinition;
+
+// Base for whatever the application passes as per-request context (principal, request id,
+// deadline, loaders). Resolvers downcast to their concrete type.
+struct ExecutionContext {
+    virtual ~ExecutionContext() = default;
+};
+
+struct ResolveInfo {
+    const boost::json::value& source;      // the parent value
+    const boost::json::object& args;       // coerced argument values, defaults applied
+    const FieldDefinition& field;
+    const Type& parent_type;
+    const ast::Selection& field_node;      // the first field node of the merged set
+    const boost::json::array& path;        // response path of this field
+    const boost::json::object& variables;  // coerced variable values
+    ExecutionContext* context;             // may be null
+};
+
+using SyncResolver = std::function<boost::json::value(const ResolveInfo&)>;
+using AsyncResolver = std::function<boost::asio::awaitable<boost::json::value>(const ResolveInfo&)>;
+
+struct FieldResolver {
+    SyncResolver sync;    // used when set
+    AsyncResolver async;  // otherwise this, when set; neither: the default property resolver
+    bool empty() const { return !sync && !async; }
+};
+
+// Resolves the concrete object type of a value of an abstract (interface or union) type.
+// Default: the value's "__typename" member.
+using TypeResolver = std::function<const Type*(const boost::json::value& value, const ResolveInfo& info)>;
+
+// Hooks of a scalar type. Built-in scalars have graphql-js's semantics and messages; a custom
+// scalar without hooks passes JSON through unchanged (as graphql-js does for SDL scalars).
+// Hooks throw std::invalid_argument (or FieldError) with the message to report on failure.
+struct ScalarHooks {
+    std::function<boost::json::value(const boost::json::value& output)> serialize;
+    std::function<boost::json::value(const boost::json::value& input)> parse_value;
+    std::function<boost::json::value(const ast::Value& literal, const boost::json::object* variables)> parse_literal;
+};
+
+}  // namespace alatar::graphql
