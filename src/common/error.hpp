@@ -29,11 +29,11 @@ bool is_transient(ErrorCode code) noexcept;
 // Base of every expected failure. what() is safe to show to a client: never put
 // secrets, SQL or another user's data into it. Internal details go to the log only.
 class Error : public std::runtime_error {
-public:
+  public:
     Error(ErrorCode code, const std::string& client_message) : std::runtime_error(client_message), code_(code) {}
     ErrorCode code() const noexcept { return code_; }
 
-private:
+  private:
     ErrorCode code_;
 };
 

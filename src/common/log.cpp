@@ -1,0 +1,265 @@
+#include "common/log.hpp"
+
+#include <unistd.h>
+
+#include <array>
+#include <bit>
+#include <boost/json/serialize.hpp>
+#include <boost/json/string_view.hpp>
+#include <cerrno>
+#include <charconv>
+#include <cmath>
+#include <mutex>
+#include <ostream>
+#include <utility>
+#include <vector>
+
+#include "common/error.hpp"
+#include "common/time.hpp"
+
+namespace alatar {
+
+namespace {
+
+constexpr std::array<std::string_view, 5> kLevelNames{"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"};
+// Keys the logger writes itself; a field with one of these names is written as "field.<name>".
+constexpr std::array<std::string_view, 4> kReservedKeys{"ts", "level", "logger", "msg"};
+
+bool iequals(std::string_view a, std::string_view b) {
+    if (a.size() != b.size()) return false;
+    for (std::size_t i = 0; i < a.size(); ++i) {
+        auto lower = [](char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; };
+        if (lower(a[i]) != lower(b[i])) return false;
+    }
+    return true;
+}
+
+// Boost.JSON does the escaping (control characters, quotes, invalid UTF-8 is passed as-is by design of
+// the serializer, so it is our callers' job to log text, not binary).
+void append_json_string(std::string& out, std::string_view s) {
+    out += boost::json::serialize(boost::json::string_view{s.data(), s.size()});
+}
+
+void append_key(std::string& out, std::string_view key) {
+    out += ',';
+    for (auto reserved : kReservedKeys) {
+        if (key == reserved) {
+            std::string renamed{"field."};
+            renamed += key;
+            append_json_string(out, renamed);
+            out += ':';
+            return;
+        }
+    }
+    append_json_string(out, key);
+    out += ':';
+}
+
+template <class T>
+void append_number(std::string& out, T v) {
+    std::array<char, 64> buf{};
+    auto [end, ec] = std::to_chars(buf.data(), buf.data() + buf.size(), v);
+    if (ec != std::errc{}) {
+        out += "null";
+        return;
+    }
+    out.append(buf.data(), end);
+}
+
+// Appends the JSON text of `value`; strings are redacted.
+void append_value(std::string& out, const LogValue& value) {
+    std::visit(
+        [&out](const auto& v) {
+            using T = std::decay_t<decltype(v)>;
+            if constexpr (std::is_same_v<T, std::nullptr_t>) {
+                out += "null";
+            } else if constexpr (std::is_same_v<T, bool>) {
+                out += v ? "true" : "false";
+            } else if constexpr (std::is_same_v<T, double>) {
+                if (std::isfinite(v)) {
+                    append_number(out, v);
+                } else {
+                    out += "null";
+                }
+            } else if constexpr (std::is_same_v<T, std::string_view>) {
+                append_json_string(out, redact(v));
+            } else {
+                append_number(out, v);
+            }
+        },
+        value.storage());
+}
+
+std::int64_t steady_ms() {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now().time_since_epoch())
+        .count();
+}
+
+}  // namespace
+
+std::string_view log_level_name(LogLevel level) noexcept {
+    const auto i = static_cast<std::size_t>(level);
+    return i < kLevelNames.size() ? kLevelNames[i] : "INFO";
+}
+
+std::optional<LogLevel> parse_log_level(std::string_view text) noexcept {
+    for (std::size_t i = 0; i < kLevelNames.size(); ++i) {
+        if (iequals(text, kLevelNames[i])) return static_cast<LogLevel>(i);
+    }
+    if (iequals(text, "WARN")) return LogLevel::kWarning;
+    return std::nullopt;
+}
+
+LogSink stdout_sink() {
+    return [](std::string_view line) {
+        std::string buf;
+        buf.reserve(line.size() + 1);
+        buf.append(line);
+        buf += '\n';
+        // One write(2) per line keeps concurrent lines whole; loop only for partial writes.
+        std::size_t done = 0;
+        while (done < buf.size()) {
+            const ssize_t n = ::write(STDOUT_FILENO, buf.data() + done, buf.size() - done);
+            if (n < 0) {
+                if (errno == EINTR) continue;
+                return;  // Nowhere to report a failing log sink.
+            }
+            done += static_cast<std::size_t>(n);
+        }
+    };
+}
+
+LogSink ostream_sink(std::ostream& out) {
+    auto mutex = std::make_shared<std::mutex>();
+    return [&out, mutex](std::string_view line) {
+        const std::lock_guard lock{*mutex};
+        out << line << '\n';
+        out.flush();
+    };
+}
+
+std::uint64_t LogRateLimiter::admit() noexcept {
+    const std::int64_t now = steady_ms();
+    std::int64_t start = window_start_ms_.load(std::memory_order_relaxed);
+    if (now - start >= 1000 && window_start_ms_.compare_exchange_strong(start, now, std::memory_order_relaxed)) {
+        count_.store(0, std::memory_order_relaxed);
+    }
+    const std::uint64_t n = count_.fetch_add(1, std::memory_order_relaxed) + 1;
+    return std::has_single_bit(n) ? n : 0;
+}
+
+// Context values are stored already redacted and serialized, so a child logger costs nothing per line.
+struct Logger::Shared {
+    std::string name;
+    LogSink sink;
+    std::vector<std::pair<std::string, std::string>> context;  // key -> JSON text of the value
+};
+
+Logger::Logger(std::string name, LogLevel level) : Logger(std::move(name), level, stdout_sink()) {}
+
+Logger::Logger(std::string name, LogLevel level, LogSink sink)
+    : shared_(std::make_shared<const Shared>(Shared{std::move(name), std::move(sink), {}})), level_(level) {}
+
+Logger::Logger(std::shared_ptr<const Shared> shared, LogLevel level) : shared_(std::move(shared)), level_(level) {}
+
+const std::string& Logger::name() const noexcept { return shared_->name; }
+
+Logger Logger::with(LogFields fields) const { return with_fields({fields.begin(), fields.size()}); }
+
+Logger Logger::with_fields(std::span<const LogField> fields) const {
+    Shared next{shared_->name, shared_->sink, shared_->context};
+    for (const auto& f : fields) {
+        std::string text;
+        append_value(text, f.value);
+        bool replaced = false;
+        for (auto& [key, value] : next.context) {
+            if (key == f.key) {
+                value = text;
+                replaced = true;
+                break;
+            }
+        }
+        if (!replaced) next.context.emplace_back(std::string{f.key}, std::move(text));
+    }
+    return Logger{std::make_shared<const Shared>(std::move(next)), level_};
+}
+
+Logger Logger::child(std::string_view name) const {
+    Shared next{shared_->name.empty() ? std::string{name} : shared_->name + "." + std::string{name}, shared_->sink,
+                shared_->context};
+    return Logger{std::make_shared<const Shared>(std::move(next)), level_};
+}
+
+Logger Logger::with_level(LogLevel level) const { return Logger{shared_, level}; }
+
+void Logger::log_exception(LogLevel level, std::string_view msg, const std::exception_ptr& ep, LogFields fields) const {
+    if (!enabled(level)) return;
+    const std::span<const LogField> span{fields.begin(), fields.size()};
+    if (!ep) {
+        write(level, msg, span, nullptr);
+        return;
+    }
+    try {
+        std::rethrow_exception(ep);
+    } catch (const std::exception& e) {
+        write(level, msg, span, &e);
+    } catch (...) {
+        const std::runtime_error unknown{"unknown exception"};
+        write(level, msg, span, &unknown);
+    }
+}
+
+void Logger::log_limited(LogRateLimiter& limiter, LogLevel level, std::string_view msg, LogFields fields) const {
+    if (!enabled(level)) return;
+    const std::uint64_t repeats = limiter.admit();
+    if (repeats == 0) return;
+    std::vector<LogField> all{fields.begin(), fields.end()};
+    all.push_back({"repeats", repeats});
+    write(level, msg, all, nullptr);
+}
+
+void Logger::write(LogLevel level, std::string_view msg, std::span<const LogField> fields,
+                   const std::exception* e) const {
+    std::string line;
+    line.reserve(256);
+    line += R"({"ts":")";
+    line += format_rfc3339(std::chrono::system_clock::now());
+    line += R"(","level":")";
+    line += log_level_name(level);
+    line += R"(","logger":)";
+    append_json_string(line, shared_->name);
+    line += R"(,"msg":)";
+    append_json_string(line, redact(msg));
+
+    auto overridden = [&](std::string_view key) {
+        for (const auto& f : fields) {
+            if (f.key == key) return true;
+        }
+        return e != nullptr && (key == "err" || key == "err_code");
+    };
+    for (const auto& [key, value] : shared_->context) {
+        if (overridden(key)) continue;
+        append_key(line, key);
+        line += value;
+    }
+    for (std::size_t i = 0; i < fields.size(); ++i) {
+        const auto& f = fields[i];
+        bool later_duplicate = false;  // the last occurrence of a key wins, as in with()
+        for (std::size_t j = i + 1; j < fields.size(); ++j) later_duplicate = later_duplicate || fields[j].key == f.key;
+        if (later_duplicate || (e != nullptr && (f.key == "err" || f.key == "err_code"))) continue;
+        append_key(line, f.key);
+        append_value(line, f.value);
+    }
+    if (e != nullptr) {
+        const auto* alatar_error = dynamic_cast<const Error*>(e);
+        append_key(line, "err_code");
+        append_json_string(line,
+                           error_code_name(alatar_error != nullptr ? alatar_error->code() : ErrorCode::kInternal));
+        append_key(line, "err");
+        append_json_string(line, redact(e->what()));
+    }
+    line += '}';
+    shared_->sink(line);
+}
+
+}  // namespace alatar
