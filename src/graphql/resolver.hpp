@@ -7,6 +7,7 @@
 // Synchronous resolvers are the fast path (no coroutine frame); resolvers that do I/O are
 // C++20 coroutines (asio::awaitable) and are awaited by the executor.
 #include <boost/asio/awaitable.hpp>
+#include <boost/json/array.hpp>
 #include <boost/json/value.hpp>
 #include <functional>
 
@@ -23,13 +24,22 @@ struct ExecutionContext {
     virtual ~ExecutionContext() = default;
 };
 
+// The response path of a field as a linked list living on the executor's stack, so that
+// resolving a field never allocates a path; to_json() materializes it for errors.
+struct ResponsePath {
+    const ResponsePath* parent = nullptr;
+    std::string_view key;     // response key, when index < 0
+    long index = -1;          // list index, when >= 0
+    boost::json::array to_json() const;
+};
+
 struct ResolveInfo {
     const boost::json::value& source;      // the parent value
     const boost::json::object& args;       // coerced argument values, defaults applied
     const FieldDefinition& field;
     const Type& parent_type;
     const ast::Selection& field_node;      // the first field node of the merged set
-    const boost::json::array& path;        // response path of this field
+    const ResponsePath& path;              // response path of this field
     const boost::json::object& variables;  // coerced variable values
     ExecutionContext* context;             // may be null
 };
