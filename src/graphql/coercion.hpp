@@ -14,13 +14,14 @@
 
 #include "graphql/ast.hpp"
 #include "graphql/error.hpp"
+#include "graphql/inspect.hpp"
 #include "graphql/schema.hpp"
 
 namespace alatar::graphql {
 
-// graphql-js's inspect() of a JSON value, as messages print values: strings quoted,
-// objects as { a: 1 }, lists as [1, 2], nested deeper than 2 levels as [Object]/[Array].
-std::string inspect(const boost::json::value& value);
+
+
+
 
 // The schema type an AST type reference names (wrappers applied); null when a name is unknown.
 const Type* type_from_ast(const Schema& schema, const ast::Type& type);
