@@ -30,7 +30,7 @@ void format_object(const boost::json::object& object, std::size_t depth, std::st
         first = false;
         out.append(member.key().data(), member.key().size());
         out += ": ";
-        format_value(member.value(), depth + 1, out);
+        format_value(member.value(), depth, out);
     }
     out += " }";
 }
@@ -48,7 +48,7 @@ void format_array(const boost::json::array& array, std::size_t depth, std::strin
     out += '[';
     for (std::size_t i = 0; i < shown; ++i) {
         if (i > 0) out += ", ";
-        format_value(array[i], depth + 1, out);
+        format_value(array[i], depth, out);
     }
     const std::size_t remaining = array.size() - shown;
     if (remaining == 1) {
