@@ -167,4 +167,10 @@ std::variant<SchemaPtr, Errors> build_schema(std::string sdl);
 // Prints the schema as graphql-js's printSchema does.
 std::string print_schema(const Schema& schema);
 
+// graphql-js's print() of an AST value literal (`[1, 2]`, `{a: 1, b: "x"}`, `$var`, block
+// strings re-printed, lists/objects wrapped past 80 columns as its printer does), and of an
+// AST type reference (`[Int!]!`). Used in messages and for default values.
+std::string print_value(const ast::Value& value);
+std::string print_type(const ast::Type& type);
+
 }  // namespace alatar::graphql
