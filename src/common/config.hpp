@@ -14,6 +14,7 @@
 #include <cstdint>
 #include <map>
 #include <optional>
+#include <span>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -47,6 +48,10 @@ struct ConfigSources {
     // TOML file; when unset, ALATAR_CONFIG from `env` is used if present. No file is fine.
     std::optional<std::string> file;
     Environment env;
+
+    // `--config path` or `--config=path` from a subcommand's arguments (other arguments are ignored)
+    // plus process_environment(). Throws ConfigError when --config has no value.
+    static ConfigSources from_args(std::span<const std::string_view> args);
 };
 
 struct Config {
@@ -74,6 +79,7 @@ struct Config {
     std::string public_url;
     std::int64_t max_body_bytes{};
     Duration request_timeout{};
+    bool trust_proxy{};  // take the client address from X-Forwarded-For (only behind a trusted proxy)
 
     // Compiled defaults only.
     static Config defaults();
@@ -95,7 +101,12 @@ std::vector<std::string_view> config_key_names();
 // True for keys accepted only from the environment.
 bool is_secret_config_key(std::string_view key);
 
-// Parses "15m", "30s", "250ms", "2h", "1d" or a bare integer (milliseconds). nullopt when malformed.
+// Parses "15m", "30s", "250ms", "2h", "1d", sums like "1h30m", or a bare integer (milliseconds).
+// nullopt when malformed or negative.
 std::optional<std::chrono::milliseconds> parse_duration(std::string_view text);
+// The shortest exact form: 900000ms -> "15m", 1500ms -> "1500ms", 0 -> "0s".
+std::string format_duration(std::chrono::milliseconds d);
+// true/false, 1/0, yes/no, on/off (case-insensitive). nullopt otherwise.
+std::optional<bool> parse_bool(std::string_view text);
 
 }  // namespace alatar
