@@ -20,13 +20,14 @@ void ensure_sodium() {
     if (kInit < 0) throw std::runtime_error("libsodium initialisation failed");
 }
 
-const unsigned char* bytes_of(std::string_view s) { return reinterpret_cast<const unsigned char*>(s.data()); }
-unsigned char* bytes_of(std::string& s) { return reinterpret_cast<unsigned char*>(s.data()); }
+// libsodium takes unsigned char*; our byte strings are char-based.
+const unsigned char* u8(const char* p) { return reinterpret_cast<const unsigned char*>(p); }
+unsigned char* u8(char* p) { return reinterpret_cast<unsigned char*>(p); }
 
 std::string encode_base64(std::string_view bytes, int variant) {
     ensure_sodium();
     std::string out(sodium_base64_encoded_len(bytes.size(), variant), '\0');
-    sodium_bin2base64(out.data(), out.size(), bytes_of(bytes), bytes.size(), variant);
+    sodium_bin2base64(out.data(), out.size(), u8(bytes.data()), bytes.size(), variant);
     out.resize(out.size() - 1);  // drop the terminating NUL
     return out;
 }
@@ -36,7 +37,7 @@ std::optional<std::string> decode_base64(std::string_view text, int variant) {
     std::string out(text.size() / 4 * 3 + 3, '\0');
     std::size_t len = 0;
     const char* end = nullptr;
-    if (sodium_base642bin(bytes_of(out), out.size(), text.data(), text.size(), nullptr, &len, &end, variant) != 0 ||
+    if (sodium_base642bin(u8(out.data()), out.size(), text.data(), text.size(), nullptr, &len, &end, variant) != 0 ||
         end != text.data() + text.size()) {
         return std::nullopt;
     }
@@ -102,7 +103,7 @@ std::optional<std::string> base64url_decode(std::string_view text) {
 std::string hex_encode(std::string_view bytes) {
     ensure_sodium();
     std::string out(bytes.size() * 2 + 1, '\0');
-    sodium_bin2hex(out.data(), out.size(), bytes_of(bytes), bytes.size());
+    sodium_bin2hex(out.data(), out.size(), u8(bytes.data()), bytes.size());
     out.pop_back();
     return out;
 }
@@ -113,7 +114,7 @@ std::optional<std::string> hex_decode(std::string_view text) {
     std::string out(text.size() / 2, '\0');
     std::size_t len = 0;
     const char* end = nullptr;
-    if (sodium_hex2bin(bytes_of(out), out.size(), text.data(), text.size(), nullptr, &len, &end) != 0 ||
+    if (sodium_hex2bin(u8(out.data()), out.size(), text.data(), text.size(), nullptr, &len, &end) != 0 ||
         end != text.data() + text.size() || len != out.size()) {
         return std::nullopt;
     }
@@ -132,7 +133,7 @@ std::string random_token(std::size_t bytes) { return base64url_encode(random_byt
 std::string sha256(std::string_view data) {
     ensure_sodium();
     std::string out(crypto_hash_sha256_BYTES, '\0');
-    crypto_hash_sha256(bytes_of(out), bytes_of(data), data.size());
+    crypto_hash_sha256(u8(out.data()), u8(data.data()), data.size());
     return out;
 }
 
@@ -142,10 +143,10 @@ std::string hmac_sha256(std::string_view key, std::string_view data) {
     ensure_sodium();
     // The init/update/final API accepts keys of any length (RFC 2104: long keys are hashed first).
     crypto_auth_hmacsha256_state state;
-    crypto_auth_hmacsha256_init(&state, bytes_of(key), key.size());
-    crypto_auth_hmacsha256_update(&state, bytes_of(data), data.size());
+    crypto_auth_hmacsha256_init(&state, u8(key.data()), key.size());
+    crypto_auth_hmacsha256_update(&state, u8(data.data()), data.size());
     std::string out(crypto_auth_hmacsha256_BYTES, '\0');
-    crypto_auth_hmacsha256_final(&state, bytes_of(out));
+    crypto_auth_hmacsha256_final(&state, u8(out.data()));
     sodium_memzero(&state, sizeof state);
     return out;
 }
@@ -283,8 +284,8 @@ std::string Keyring::encrypt(std::string_view plaintext, std::string_view associ
     std::string box(kNonce + plaintext.size() + crypto_aead_xchacha20poly1305_ietf_ABYTES, '\0');
     randombytes_buf(box.data(), kNonce);  // 192-bit random nonces: collisions are negligible
     unsigned long long cipher_len = 0;
-    crypto_aead_xchacha20poly1305_ietf_encrypt(bytes_of(box) + kNonce, &cipher_len, bytes_of(plaintext),
-                                               plaintext.size(), bytes_of(ad), ad.size(), nullptr, bytes_of(box),
+    crypto_aead_xchacha20poly1305_ietf_encrypt(u8(box.data()) + kNonce, &cipher_len, u8(plaintext.data()),
+                                               plaintext.size(), u8(ad.data()), ad.size(), nullptr, u8(box.data()),
                                                key.data());
     box.resize(kNonce + cipher_len);
     std::string sealed{kSealVersion};
@@ -307,8 +308,8 @@ std::string Keyring::decrypt(std::string_view sealed, std::string_view associate
     const std::string ad = full_associated_data(parts->kid, associated_data);
     std::string plain(box->size() - kNonce - crypto_aead_xchacha20poly1305_ietf_ABYTES, '\0');
     unsigned long long plain_len = 0;
-    if (crypto_aead_xchacha20poly1305_ietf_decrypt(bytes_of(plain), &plain_len, nullptr, bytes_of(*box) + kNonce,
-                                                   box->size() - kNonce, bytes_of(ad), ad.size(), bytes_of(*box),
+    if (crypto_aead_xchacha20poly1305_ietf_decrypt(u8(plain.data()), &plain_len, nullptr, u8(box->data()) + kNonce,
+                                                   box->size() - kNonce, u8(ad.data()), ad.size(), u8(box->data()),
                                                    it->second.data()) != 0) {
         throw CryptoError(CryptoError::Kind::kAuthenticationFailed,
                           "sealed value failed authentication (tampered, wrong key or wrong associated data)");

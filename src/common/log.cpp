@@ -98,8 +98,19 @@ std::int64_t steady_ms() {
 }  // namespace
 
 std::string_view log_level_name(LogLevel level) noexcept {
-    const auto i = static_cast<std::size_t>(level);
-    return i < kLevelNames.size() ? kLevelNames[i] : "INFO";
+    switch (level) {
+        case LogLevel::kDebug:
+            return "DEBUG";
+        case LogLevel::kInfo:
+            return "INFO";
+        case LogLevel::kWarning:
+            return "WARNING";
+        case LogLevel::kError:
+            return "ERROR";
+        case LogLevel::kCritical:
+            return "CRITICAL";
+    }
+    return "INFO";
 }
 
 std::optional<LogLevel> parse_log_level(std::string_view text) noexcept {
