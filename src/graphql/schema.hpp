@@ -134,6 +134,11 @@ public:
     bool set_type_resolver(std::string_view type_name, TypeResolver resolver);
     bool set_scalar_hooks(std::string_view scalar_name, ScalarHooks hooks);
 
+    // The meta fields __schema and __type of the query root, with their resolvers: filled by
+    // install_introspection() (introspection.hpp), which build_schema calls last.
+    FieldDefinition schema_meta_field;
+    FieldDefinition type_meta_field;
+
     // The SDL document the schema was built from (keeps AST pointers valid).
     const DocumentPtr& document() const { return document_; }
 
