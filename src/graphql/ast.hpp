@@ -122,7 +122,8 @@ struct SelectionSet {
 enum class OperationType : std::uint8_t { kQuery, kMutation, kSubscription };
 
 struct VariableDefinition {
-    std::uint32_t offset = 0;                     // of the '$'
+    std::uint32_t offset = 0;                     // of the '$', or of the description when there is one
+    std::optional<std::string_view> description;  // graphql-js 17 accepts descriptions on variables
     Name variable;                                // without '$'
     const Type* type = nullptr;
     const Value* default_value = nullptr;

@@ -1,0 +1,105 @@
+#pragma once
+// The GraphQL lexer (https://spec.graphql.org/October2021/#sec-Language.Source-Text), byte for
+// byte compatible with graphql-js 17's: the same tokens, the same error messages at the same
+// positions. The source is UTF-8; positions are byte offsets (Document::location() converts
+// them to graphql-js's UTF-16 columns). Invalid UTF-8 is a syntax error.
+#include <cstdint>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+
+#include "graphql/ast.hpp"
+
+namespace alatar::graphql::lex {
+
+enum class TokenKind : std::uint8_t {
+    kSof,
+    kEof,
+    kBang,
+    kDollar,
+    kAmp,
+    kParenL,
+    kParenR,
+    kSpread,
+    kColon,
+    kEquals,
+    kAt,
+    kBracketL,
+    kBracketR,
+    kBraceL,
+    kPipe,
+    kBraceR,
+    kName,
+    kInt,
+    kFloat,
+    kString,
+    kBlockString,
+};
+
+struct Token {
+    TokenKind kind = TokenKind::kSof;
+    std::uint32_t start = 0;
+    std::uint32_t end = 0;
+    // kName, kInt, kFloat: the source text; kString, kBlockString: the decoded value
+    // (a view into the source when nothing needed decoding, else into the Document's arena).
+    std::string_view value;
+};
+
+// graphql-js's description of a token kind in messages: "Name", "<EOF>", "\"{\"".
+std::string_view kind_description(TokenKind kind);
+// graphql-js's getTokenDesc: the kind, then the value in quotes for tokens that carry one.
+std::string token_description(const Token& token);
+
+// Thrown inside the lexer and parser only; parse() turns it into a GraphQLError.
+class SyntaxError : public std::runtime_error {
+  public:
+    SyntaxError(std::uint32_t offset, const std::string& description)
+        : std::runtime_error("Syntax Error: " + description), offset_(offset) {}
+    std::uint32_t offset() const { return offset_; }
+
+  private:
+    std::uint32_t offset_;
+};
+
+class Lexer {
+  public:
+    // Decoded strings are stored in `document`'s arena.
+    explicit Lexer(Document& document) : document_(document), body_(document.source()) {}
+
+    // Reads the next non-comment token starting at byte offset `from` (the previous token's end).
+    Token read(std::uint32_t from);
+
+  private:
+    std::uint32_t skip_comment(std::uint32_t position) const;
+    Token read_number(std::uint32_t start);
+    std::uint32_t read_digits(std::uint32_t start) const;
+    Token read_string(std::uint32_t start);
+    Token read_block_string(std::uint32_t start);
+    Token read_name(std::uint32_t start) const;
+    // Appends the escape at `position` (a backslash) to `out`; returns its length in bytes.
+    std::uint32_t read_escape(std::uint32_t position, std::string& out) const;
+    [[noreturn]] void unexpected_character(std::uint32_t position) const;
+
+    int byte_at(std::uint32_t position) const {
+        return position < body_.size() ? static_cast<unsigned char>(body_[position]) : -1;
+    }
+    // graphql-js's printCodePointAt: "\"a\"", "'\"'", "U+00E9", "<EOF>".
+    std::string print_code_point_at(std::uint32_t position) const;
+    // Byte offset `units` UTF-16 code units after `position` (clamped to the end), for slices
+    // graphql-js measures in code units.
+    std::uint32_t advance_units(std::uint32_t position, std::uint32_t units) const;
+
+    Document& document_;
+    std::string_view body_;
+    std::string scratch_;  // reused buffer for decoding strings
+};
+
+// Decodes one UTF-8 sequence at `position`. Returns its length (1-4) and sets `code_point`;
+// returns 0 for an invalid sequence (bad lead, truncated, overlong, surrogate, > U+10FFFF).
+std::uint32_t decode_utf8(std::string_view text, std::uint32_t position, char32_t& code_point);
+void append_utf8(std::string& out, char32_t code_point);
+
+// graphql-js's dedentBlockStringLines + join("\n") over the raw lines of a block string.
+void dedent_block_string(std::string_view raw_with_newlines, std::string& out);
+
+}  // namespace alatar::graphql::lex

@@ -1,0 +1,731 @@
+// Recursive-descent parser mirroring graphql-js 17's Parser method by method, so that every
+// syntax error is reported with the same message at the same token.
+#include "graphql/parser.hpp"
+
+#include <algorithm>
+#include <array>
+#include <limits>
+#include <memory>
+#include <string>
+
+#include "graphql/lexer.hpp"
+
+namespace alatar::graphql {
+namespace {
+
+using lex::SyntaxError;
+using lex::Token;
+using lex::TokenKind;
+
+// Recursion guard when no depth limit is set: deep enough for any real document, shallow
+// enough that neither this parser nor the recursive passes over the AST exhaust the stack.
+constexpr std::size_t kHardDepthLimit = 512;
+
+constexpr std::array<std::string_view, 21> kDirectiveLocations = {
+    "QUERY",
+    "MUTATION",
+    "SUBSCRIPTION",
+    "FIELD",
+    "FRAGMENT_DEFINITION",
+    "FRAGMENT_SPREAD",
+    "INLINE_FRAGMENT",
+    "VARIABLE_DEFINITION",
+    "FRAGMENT_VARIABLE_DEFINITION",
+    "SCHEMA",
+    "SCALAR",
+    "OBJECT",
+    "FIELD_DEFINITION",
+    "ARGUMENT_DEFINITION",
+    "INTERFACE",
+    "UNION",
+    "ENUM",
+    "ENUM_VALUE",
+    "INPUT_OBJECT",
+    "INPUT_FIELD_DEFINITION",
+    "DIRECTIVE_DEFINITION",
+};
+
+class Parser {
+  public:
+    Parser(Document& document, const ParseOptions& options)
+        : document_(document), arena_(document.arena()), lexer_(document), options_(options) {
+        max_depth_ = options.max_depth == 0 ? kHardDepthLimit : std::min(options.max_depth, kHardDepthLimit);
+    }
+
+    void parse_document() {
+        expect(TokenKind::kSof);
+        auto& definitions = document_.mutable_definitions();
+        do {
+            definitions.push_back(parse_definition());
+        } while (!expect_optional(TokenKind::kEof));
+    }
+
+  private:
+    // ---- token stream ------------------------------------------------------------------------
+
+    void advance() {
+        if (has_lookahead_) {
+            token_ = lookahead_token_;
+            has_lookahead_ = false;
+        } else if (token_.kind != TokenKind::kEof) {
+            token_ = lexer_.read(token_.end);
+        }
+        if (token_.kind != TokenKind::kEof) {
+            ++token_count_;
+            if (options_.max_tokens != 0 && token_count_ > options_.max_tokens) {
+                throw SyntaxError(token_.start, "Document contains more than " + std::to_string(options_.max_tokens) +
+                                                    " tokens. Parsing aborted.");
+            }
+        }
+    }
+
+    const Token& lookahead() {
+        if (token_.kind == TokenKind::kEof) return token_;
+        if (!has_lookahead_) {
+            lookahead_token_ = lexer_.read(token_.end);
+            has_lookahead_ = true;
+        }
+        return lookahead_token_;
+    }
+
+    bool peek(TokenKind kind) const { return token_.kind == kind; }
+
+    Token expect(TokenKind kind) {
+        if (token_.kind != kind) {
+            throw SyntaxError(token_.start, "Expected " + std::string(lex::kind_description(kind)) + ", found " +
+                                                lex::token_description(token_) + ".");
+        }
+        Token token = token_;
+        advance();
+        return token;
+    }
+
+    bool expect_optional(TokenKind kind) {
+        if (token_.kind != kind) return false;
+        advance();
+        return true;
+    }
+
+    void expect_keyword(std::string_view value) {
+        if (token_.kind != TokenKind::kName || token_.value != value) {
+            throw SyntaxError(token_.start,
+                              "Expected \"" + std::string(value) + "\", found " + lex::token_description(token_) + ".");
+        }
+        advance();
+    }
+
+    bool expect_optional_keyword(std::string_view value) {
+        if (token_.kind != TokenKind::kName || token_.value != value) return false;
+        advance();
+        return true;
+    }
+
+    [[noreturn]] static void unexpected(const Token& token) {
+        throw SyntaxError(token.start, "Unexpected " + lex::token_description(token) + ".");
+    }
+
+    // Entered for every selection set, list value, object value and list type.
+    class DepthGuard {
+      public:
+        explicit DepthGuard(Parser& parser) : parser_(parser) {
+            if (++parser_.depth_ > parser_.max_depth_) {
+                throw SyntaxError(parser_.token_.start, "Document contains more than " +
+                                                            std::to_string(parser_.max_depth_) +
+                                                            " levels of nesting. Parsing aborted.");
+            }
+        }
+        ~DepthGuard() { --parser_.depth_; }
+        DepthGuard(const DepthGuard&) = delete;
+        DepthGuard& operator=(const DepthGuard&) = delete;
+
+      private:
+        Parser& parser_;
+    };
+
+    template <class T>
+    T* make() {
+        return document_.make<T>(arena_);
+    }
+
+    ast::Name parse_name() {
+        const Token token = expect(TokenKind::kName);
+        return {token.value, token.start};
+    }
+
+    // ---- definitions -------------------------------------------------------------------------
+
+    const ast::Definition* parse_definition() {
+        if (peek(TokenKind::kBraceL)) return parse_operation_definition();
+        const bool has_description = peek_description();
+        const Token keyword = has_description ? lookahead() : token_;
+        if (has_description && keyword.kind == TokenKind::kBraceL) {
+            throw SyntaxError(token_.start,
+                              "Unexpected description, descriptions are not supported on shorthand queries.");
+        }
+        if (keyword.kind == TokenKind::kName) {
+            const std::string_view word = keyword.value;
+            if (word == "schema") return parse_schema_definition();
+            if (word == "scalar") return parse_scalar_definition();
+            if (word == "type") return parse_object_like_definition(ast::DefinitionKind::kObjectType, "type");
+            if (word == "interface") {
+                return parse_object_like_definition(ast::DefinitionKind::kInterfaceType, "interface");
+            }
+            if (word == "union") return parse_union_definition();
+            if (word == "enum") return parse_enum_definition();
+            if (word == "input") return parse_input_object_definition();
+            if (word == "directive") return parse_directive_definition();
+            if (word == "query" || word == "mutation" || word == "subscription") return parse_operation_definition();
+            if (word == "fragment") return parse_fragment_definition();
+            if (has_description) {
+                throw SyntaxError(token_.start,
+                                  "Unexpected description, only GraphQL definitions support descriptions.");
+            }
+            if (word == "extend") return parse_type_system_extension();
+        }
+        unexpected(keyword);
+    }
+
+    ast::Definition* new_definition(ast::DefinitionKind kind, std::uint32_t offset) {
+        auto* definition = make<ast::Definition>();
+        definition->kind = kind;
+        definition->offset = offset;
+        return definition;
+    }
+
+    const ast::Definition* parse_operation_definition() {
+        auto* definition = new_definition(ast::DefinitionKind::kOperation, token_.start);
+        if (peek(TokenKind::kBraceL)) {
+            definition->shorthand = true;
+            definition->selection_set = parse_selection_set();
+            return definition;
+        }
+        definition->description = parse_description();
+        definition->operation = parse_operation_type();
+        if (peek(TokenKind::kName)) definition->name = parse_name();
+        parse_variable_definitions(definition->variable_definitions);
+        parse_directives(false, definition->directives);
+        definition->selection_set = parse_selection_set();
+        return definition;
+    }
+
+    ast::OperationType parse_operation_type() {
+        const Token token = expect(TokenKind::kName);
+        if (token.value == "query") return ast::OperationType::kQuery;
+        if (token.value == "mutation") return ast::OperationType::kMutation;
+        if (token.value == "subscription") return ast::OperationType::kSubscription;
+        unexpected(token);
+    }
+
+    void parse_variable_definitions(ast::List<const ast::VariableDefinition*>& out) {
+        if (!expect_optional(TokenKind::kParenL)) return;
+        do {
+            out.push_back(parse_variable_definition());
+        } while (!expect_optional(TokenKind::kParenR));
+    }
+
+    const ast::VariableDefinition* parse_variable_definition() {
+        auto* variable = make<ast::VariableDefinition>();
+        variable->offset = token_.start;
+        variable->description = parse_description();
+        expect(TokenKind::kDollar);
+        variable->variable = parse_name();
+        expect(TokenKind::kColon);
+        variable->type = parse_type_reference();
+        if (expect_optional(TokenKind::kEquals)) variable->default_value = parse_value_literal(true);
+        parse_directives(true, variable->directives);
+        return variable;
+    }
+
+    const ast::SelectionSet* parse_selection_set() {
+        const DepthGuard guard(*this);
+        auto* set = make<ast::SelectionSet>();
+        set->offset = token_.start;
+        // graphql-js 17 accepts an empty selection set unless told otherwise.
+        expect(TokenKind::kBraceL);
+        while (!expect_optional(TokenKind::kBraceR)) set->selections.push_back(parse_selection());
+        return set;
+    }
+
+    const ast::Selection* parse_selection() { return peek(TokenKind::kSpread) ? parse_fragment() : parse_field(); }
+
+    const ast::Selection* parse_field() {
+        auto* field = make<ast::Selection>();
+        field->kind = ast::SelectionKind::kField;
+        field->offset = token_.start;
+        const ast::Name name_or_alias = parse_name();
+        if (expect_optional(TokenKind::kColon)) {
+            field->alias = name_or_alias;
+            field->name = parse_name();
+        } else {
+            field->name = name_or_alias;
+        }
+        parse_arguments(false, field->arguments);
+        parse_directives(false, field->directives);
+        if (peek(TokenKind::kBraceL)) field->selection_set = parse_selection_set();
+        return field;
+    }
+
+    void parse_arguments(bool is_const, ast::List<ast::Argument>& out) {
+        if (!expect_optional(TokenKind::kParenL)) return;
+        do {
+            ast::Argument argument;
+            argument.name = parse_name();
+            expect(TokenKind::kColon);
+            argument.value = parse_value_literal(is_const);
+            out.push_back(argument);
+        } while (!expect_optional(TokenKind::kParenR));
+    }
+
+    const ast::Selection* parse_fragment() {
+        auto* selection = make<ast::Selection>();
+        selection->offset = token_.start;
+        expect(TokenKind::kSpread);
+        const bool has_type_condition = expect_optional_keyword("on");
+        if (!has_type_condition && peek(TokenKind::kName)) {
+            selection->kind = ast::SelectionKind::kFragmentSpread;
+            selection->name = parse_fragment_name();
+            parse_directives(false, selection->directives);
+            return selection;
+        }
+        selection->kind = ast::SelectionKind::kInlineFragment;
+        if (has_type_condition) selection->type_condition = parse_name();
+        parse_directives(false, selection->directives);
+        selection->selection_set = parse_selection_set();
+        return selection;
+    }
+
+    const ast::Definition* parse_fragment_definition() {
+        auto* definition = new_definition(ast::DefinitionKind::kFragment, token_.start);
+        definition->description = parse_description();
+        expect_keyword("fragment");
+        definition->name = parse_fragment_name();
+        expect_keyword("on");
+        definition->type_condition = parse_name();
+        parse_directives(false, definition->directives);
+        definition->selection_set = parse_selection_set();
+        return definition;
+    }
+
+    ast::Name parse_fragment_name() {
+        if (token_.kind == TokenKind::kName && token_.value == "on") unexpected(token_);
+        return parse_name();
+    }
+
+    // ---- values ------------------------------------------------------------------------------
+
+    ast::Value* new_value(ast::ValueKind kind, const Token& token) {
+        auto* value = make<ast::Value>();
+        value->kind = kind;
+        value->offset = token.start;
+        return value;
+    }
+
+    const ast::Value* parse_value_literal(bool is_const) {
+        const Token token = token_;
+        switch (token.kind) {
+            case TokenKind::kBracketL: {
+                const DepthGuard guard(*this);
+                auto* list = new_value(ast::ValueKind::kList, token);
+                advance();
+                while (!expect_optional(TokenKind::kBracketR)) list->list.push_back(parse_value_literal(is_const));
+                return list;
+            }
+            case TokenKind::kBraceL: {
+                const DepthGuard guard(*this);
+                auto* object = new_value(ast::ValueKind::kObject, token);
+                advance();
+                while (!expect_optional(TokenKind::kBraceR)) {
+                    ast::ObjectField field;
+                    field.name = parse_name();
+                    expect(TokenKind::kColon);
+                    field.value = parse_value_literal(is_const);
+                    object->fields.push_back(field);
+                }
+                return object;
+            }
+            case TokenKind::kInt:
+            case TokenKind::kFloat: {
+                advance();
+                auto* number =
+                    new_value(token.kind == TokenKind::kInt ? ast::ValueKind::kInt : ast::ValueKind::kFloat, token);
+                number->text = token.value;
+                return number;
+            }
+            case TokenKind::kString:
+            case TokenKind::kBlockString:
+                return parse_string_literal();
+            case TokenKind::kName: {
+                advance();
+                if (token.value == "true" || token.value == "false") {
+                    auto* boolean = new_value(ast::ValueKind::kBoolean, token);
+                    boolean->boolean = token.value == "true";
+                    return boolean;
+                }
+                if (token.value == "null") return new_value(ast::ValueKind::kNull, token);
+                auto* enum_value = new_value(ast::ValueKind::kEnum, token);
+                enum_value->text = token.value;
+                return enum_value;
+            }
+            case TokenKind::kDollar: {
+                if (is_const) {
+                    expect(TokenKind::kDollar);
+                    if (token_.kind == TokenKind::kName) {
+                        throw SyntaxError(token.start, "Unexpected variable \"$" + std::string(token_.value) +
+                                                           "\" in constant value.");
+                    }
+                    unexpected(token);
+                }
+                advance();
+                auto* variable = new_value(ast::ValueKind::kVariable, token);
+                variable->text = parse_name().value;
+                return variable;
+            }
+            default:
+                unexpected(token_);
+        }
+    }
+
+    const ast::Value* parse_string_literal() {
+        const Token token = token_;
+        advance();
+        auto* value = new_value(ast::ValueKind::kString, token);
+        value->text = token.value;
+        value->block_string = token.kind == TokenKind::kBlockString;
+        return value;
+    }
+
+    void parse_directives(bool is_const, ast::List<const ast::Directive*>& out) {
+        while (peek(TokenKind::kAt)) {
+            auto* directive = make<ast::Directive>();
+            directive->offset = token_.start;
+            advance();
+            directive->name = parse_name();
+            parse_arguments(is_const, directive->arguments);
+            out.push_back(directive);
+        }
+    }
+
+    // ---- types -------------------------------------------------------------------------------
+
+    const ast::Type* parse_type_reference() {
+        const Token start = token_;
+        ast::Type* type = nullptr;
+        if (peek(TokenKind::kBracketL)) {
+            const DepthGuard guard(*this);
+            advance();
+            const ast::Type* inner = parse_type_reference();
+            expect(TokenKind::kBracketR);
+            type = document_.make<ast::Type>();
+            type->kind = ast::TypeKind::kList;
+            type->offset = start.start;
+            type->of = inner;
+        } else {
+            type = document_.make<ast::Type>();
+            type->kind = ast::TypeKind::kNamed;
+            type->offset = start.start;
+            type->name = parse_name();
+        }
+        if (expect_optional(TokenKind::kBang)) {
+            auto* non_null = document_.make<ast::Type>();
+            non_null->kind = ast::TypeKind::kNonNull;
+            non_null->offset = start.start;
+            non_null->of = type;
+            return non_null;
+        }
+        return type;
+    }
+
+    // ---- type system -------------------------------------------------------------------------
+
+    bool peek_description() const { return peek(TokenKind::kString) || peek(TokenKind::kBlockString); }
+
+    std::optional<std::string_view> parse_description() {
+        if (!peek_description()) return std::nullopt;
+        const std::string_view value = token_.value;
+        advance();
+        return value;
+    }
+
+    const ast::Definition* parse_schema_definition() {
+        auto* definition = new_definition(ast::DefinitionKind::kSchema, token_.start);
+        definition->description = parse_description();
+        expect_keyword("schema");
+        parse_directives(true, definition->directives);
+        expect(TokenKind::kBraceL);
+        do {
+            definition->root_operation_types.push_back(parse_operation_type_definition());
+        } while (!expect_optional(TokenKind::kBraceR));
+        return definition;
+    }
+
+    ast::RootOperationTypeDefinition parse_operation_type_definition() {
+        ast::RootOperationTypeDefinition root;
+        root.operation = parse_operation_type();
+        expect(TokenKind::kColon);
+        root.type = parse_name();
+        return root;
+    }
+
+    const ast::Definition* parse_scalar_definition() {
+        auto* definition = new_definition(ast::DefinitionKind::kScalarType, token_.start);
+        definition->description = parse_description();
+        expect_keyword("scalar");
+        definition->name = parse_name();
+        parse_directives(true, definition->directives);
+        return definition;
+    }
+
+    const ast::Definition* parse_object_like_definition(ast::DefinitionKind kind, std::string_view keyword) {
+        auto* definition = new_definition(kind, token_.start);
+        definition->description = parse_description();
+        expect_keyword(keyword);
+        definition->name = parse_name();
+        parse_implements_interfaces(definition->interfaces);
+        parse_directives(true, definition->directives);
+        parse_fields_definition(definition->fields);
+        return definition;
+    }
+
+    bool parse_implements_interfaces(ast::List<ast::Name>& out) {
+        if (!expect_optional_keyword("implements")) return false;
+        expect_optional(TokenKind::kAmp);
+        do {
+            out.push_back(parse_name());
+        } while (expect_optional(TokenKind::kAmp));
+        return true;
+    }
+
+    bool parse_fields_definition(ast::List<const ast::FieldDefinition*>& out) {
+        if (!expect_optional(TokenKind::kBraceL)) return false;
+        do {
+            out.push_back(parse_field_definition());
+        } while (!expect_optional(TokenKind::kBraceR));
+        return true;
+    }
+
+    const ast::FieldDefinition* parse_field_definition() {
+        auto* field = make<ast::FieldDefinition>();
+        field->offset = token_.start;
+        field->description = parse_description();
+        field->name = parse_name();
+        parse_argument_definitions(field->arguments);
+        expect(TokenKind::kColon);
+        field->type = parse_type_reference();
+        parse_directives(true, field->directives);
+        return field;
+    }
+
+    void parse_argument_definitions(ast::List<const ast::InputValueDefinition*>& out) {
+        if (!expect_optional(TokenKind::kParenL)) return;
+        do {
+            out.push_back(parse_input_value_definition());
+        } while (!expect_optional(TokenKind::kParenR));
+    }
+
+    const ast::InputValueDefinition* parse_input_value_definition() {
+        auto* input = make<ast::InputValueDefinition>();
+        input->offset = token_.start;
+        input->description = parse_description();
+        input->name = parse_name();
+        expect(TokenKind::kColon);
+        input->type = parse_type_reference();
+        if (expect_optional(TokenKind::kEquals)) input->default_value = parse_value_literal(true);
+        parse_directives(true, input->directives);
+        return input;
+    }
+
+    const ast::Definition* parse_union_definition() {
+        auto* definition = new_definition(ast::DefinitionKind::kUnionType, token_.start);
+        definition->description = parse_description();
+        expect_keyword("union");
+        definition->name = parse_name();
+        parse_directives(true, definition->directives);
+        parse_union_members(definition->union_members);
+        return definition;
+    }
+
+    bool parse_union_members(ast::List<ast::Name>& out) {
+        if (!expect_optional(TokenKind::kEquals)) return false;
+        expect_optional(TokenKind::kPipe);
+        do {
+            out.push_back(parse_name());
+        } while (expect_optional(TokenKind::kPipe));
+        return true;
+    }
+
+    const ast::Definition* parse_enum_definition() {
+        auto* definition = new_definition(ast::DefinitionKind::kEnumType, token_.start);
+        definition->description = parse_description();
+        expect_keyword("enum");
+        definition->name = parse_name();
+        parse_directives(true, definition->directives);
+        parse_enum_values(definition->enum_values);
+        return definition;
+    }
+
+    bool parse_enum_values(ast::List<const ast::EnumValueDefinition*>& out) {
+        if (!expect_optional(TokenKind::kBraceL)) return false;
+        do {
+            auto* value = make<ast::EnumValueDefinition>();
+            value->offset = token_.start;
+            value->description = parse_description();
+            if (token_.kind == TokenKind::kName &&
+                (token_.value == "true" || token_.value == "false" || token_.value == "null")) {
+                throw SyntaxError(token_.start, lex::token_description(token_) +
+                                                    " is reserved and cannot be used for an enum value.");
+            }
+            value->name = parse_name();
+            parse_directives(true, value->directives);
+            out.push_back(value);
+        } while (!expect_optional(TokenKind::kBraceR));
+        return true;
+    }
+
+    const ast::Definition* parse_input_object_definition() {
+        auto* definition = new_definition(ast::DefinitionKind::kInputObjectType, token_.start);
+        definition->description = parse_description();
+        expect_keyword("input");
+        definition->name = parse_name();
+        parse_directives(true, definition->directives);
+        parse_input_fields(definition->input_fields);
+        return definition;
+    }
+
+    bool parse_input_fields(ast::List<const ast::InputValueDefinition*>& out) {
+        if (!expect_optional(TokenKind::kBraceL)) return false;
+        do {
+            out.push_back(parse_input_value_definition());
+        } while (!expect_optional(TokenKind::kBraceR));
+        return true;
+    }
+
+    const ast::Definition* parse_directive_definition() {
+        auto* definition = new_definition(ast::DefinitionKind::kDirective, token_.start);
+        definition->description = parse_description();
+        expect_keyword("directive");
+        expect(TokenKind::kAt);
+        definition->name = parse_name();
+        parse_argument_definitions(definition->input_fields);
+        parse_directives(true, definition->directives);
+        definition->repeatable = expect_optional_keyword("repeatable");
+        expect_keyword("on");
+        expect_optional(TokenKind::kPipe);
+        do {
+            const Token start = token_;
+            const ast::Name location = parse_name();
+            bool known = false;
+            for (const std::string_view candidate : kDirectiveLocations) known = known || candidate == location.value;
+            if (!known) unexpected(start);
+            definition->directive_locations.push_back(location);
+        } while (expect_optional(TokenKind::kPipe));
+        return definition;
+    }
+
+    const ast::Definition* parse_type_system_extension() {
+        const Token keyword = lookahead();
+        if (keyword.kind != TokenKind::kName) unexpected(keyword);
+        const std::string_view word = keyword.value;
+        const std::uint32_t start = token_.start;
+        ast::Definition* definition = nullptr;
+        if (word == "schema") {
+            definition = new_definition(ast::DefinitionKind::kSchema, start);
+            expect_keyword("extend");
+            expect_keyword("schema");
+            parse_directives(true, definition->directives);
+            bool has_operations = false;
+            if (expect_optional(TokenKind::kBraceL)) {
+                has_operations = true;
+                do {
+                    definition->root_operation_types.push_back(parse_operation_type_definition());
+                } while (!expect_optional(TokenKind::kBraceR));
+            }
+            if (definition->directives.empty() && !has_operations) unexpected(token_);
+        } else if (word == "scalar") {
+            definition = new_definition(ast::DefinitionKind::kScalarType, start);
+            extension_header("scalar", *definition);
+            if (definition->directives.empty()) unexpected(token_);
+        } else if (word == "type" || word == "interface") {
+            definition = new_definition(
+                word == "type" ? ast::DefinitionKind::kObjectType : ast::DefinitionKind::kInterfaceType, start);
+            expect_keyword("extend");
+            expect_keyword(word);
+            definition->name = parse_name();
+            const bool has_interfaces = parse_implements_interfaces(definition->interfaces);
+            parse_directives(true, definition->directives);
+            const bool has_fields = parse_fields_definition(definition->fields);
+            if (!has_interfaces && definition->directives.empty() && !has_fields) unexpected(token_);
+        } else if (word == "union") {
+            definition = new_definition(ast::DefinitionKind::kUnionType, start);
+            extension_header("union", *definition);
+            const bool has_members = parse_union_members(definition->union_members);
+            if (definition->directives.empty() && !has_members) unexpected(token_);
+        } else if (word == "enum") {
+            definition = new_definition(ast::DefinitionKind::kEnumType, start);
+            extension_header("enum", *definition);
+            const bool has_values = parse_enum_values(definition->enum_values);
+            if (definition->directives.empty() && !has_values) unexpected(token_);
+        } else if (word == "input") {
+            definition = new_definition(ast::DefinitionKind::kInputObjectType, start);
+            extension_header("input", *definition);
+            const bool has_fields = parse_input_fields(definition->input_fields);
+            if (definition->directives.empty() && !has_fields) unexpected(token_);
+        } else if (word == "directive") {
+            definition = new_definition(ast::DefinitionKind::kDirective, start);
+            expect_keyword("extend");
+            expect_keyword("directive");
+            expect(TokenKind::kAt);
+            definition->name = parse_name();
+            parse_directives(true, definition->directives);
+            if (definition->directives.empty()) unexpected(token_);
+        } else {
+            unexpected(keyword);
+        }
+        definition->is_extension = true;
+        return definition;
+    }
+
+    // "extend <keyword> Name @directives" shared by scalar, union, enum and input extensions.
+    void extension_header(std::string_view keyword, ast::Definition& definition) {
+        expect_keyword("extend");
+        expect_keyword(keyword);
+        definition.name = parse_name();
+        parse_directives(true, definition.directives);
+    }
+
+    Document& document_;
+    std::pmr::memory_resource* arena_;
+    lex::Lexer lexer_;
+    const ParseOptions& options_;
+    Token token_{};
+    Token lookahead_token_{};
+    bool has_lookahead_ = false;
+    std::size_t token_count_ = 0;
+    std::size_t depth_ = 0;
+    std::size_t max_depth_ = kHardDepthLimit;
+};
+
+}  // namespace
+
+std::variant<DocumentPtr, GraphQLError> parse(std::string source, const ParseOptions& options) {
+    auto document = std::make_shared<Document>(std::move(source));
+    try {
+        if (document->source().size() > std::numeric_limits<std::uint32_t>::max() - 16) {
+            throw lex::SyntaxError(0, "Source is too large. Parsing aborted.");
+        }
+        if (options.max_bytes != 0 && document->source().size() > options.max_bytes) {
+            throw lex::SyntaxError(
+                static_cast<std::uint32_t>(options.max_bytes),
+                "Source contains more than " + std::to_string(options.max_bytes) + " bytes. Parsing aborted.");
+        }
+        Parser parser(*document, options);
+        parser.parse_document();
+    } catch (const lex::SyntaxError& error) {
+        GraphQLError result;
+        result.message = error.what();
+        result.locations.push_back(document->location(error.offset()));
+        return result;
+    }
+    return DocumentPtr(std::move(document));
+}
+
+}  // namespace alatar::graphql
