@@ -19,10 +19,6 @@
 
 namespace alatar::graphql {
 
-
-
-
-
 // The schema type an AST type reference names (wrappers applied); null when a name is unknown.
 const Type* type_from_ast(const Schema& schema, const ast::Type& type);
 
@@ -36,10 +32,12 @@ void validate_input_value(const boost::json::value* input, const Type& type, con
                           bool hide_suggestions = false);
 
 // `variables` null means static validation (variables are not known, as in validation rules).
+// Errors of validate_input_literal are located at the offending value node of `document`.
 std::optional<boost::json::value> coerce_input_literal(const ast::Value& literal, const Type& type,
                                                        const boost::json::object* variables);
-void validate_input_literal(const ast::Value& literal, const Type& type, const InputErrorFn& on_error,
-                            const boost::json::object* variables, bool hide_suggestions = false);
+void validate_input_literal(const ast::Value& literal, const Type& type, const Document& document,
+                            const InputErrorFn& on_error, const boost::json::object* variables,
+                            bool hide_suggestions = false);
 
 // The coerced default value of an argument, input field or variable definition; nullopt when
 // it has none.
@@ -51,17 +49,18 @@ struct VariableCoercion {
     boost::json::object values;
     Errors errors;
 };
-VariableCoercion coerce_variable_values(const Schema& schema, const ast::Definition& operation,
-                                        const boost::json::object& inputs, bool hide_suggestions = false,
-                                        std::size_t max_errors = 50);
+VariableCoercion coerce_variable_values(const Schema& schema, const Document& document,
+                                        const ast::Definition& operation, const boost::json::object& inputs,
+                                        bool hide_suggestions = false, std::size_t max_errors = 50);
 
-// Coerces the arguments of a field or directive node (graphql-js getArgumentValues). Throws
-// FieldError-compatible GraphQLError via the returned error when an argument is invalid.
+// Coerces the arguments of a field or directive node (graphql-js getArgumentValues). On an
+// invalid argument returns the error (located, without path) instead of the values.
+// `owner` names the argument's parent in messages: "Query.field" or "@skip".
 struct ArgumentCoercion {
     boost::json::object values;
     std::optional<GraphQLError> error;
 };
-ArgumentCoercion coerce_argument_values(const std::vector<InputValue>& definitions,
+ArgumentCoercion coerce_argument_values(std::string_view owner, const std::vector<InputValue>& definitions,
                                         const ast::List<ast::Argument>& arguments, std::uint32_t node_offset,
                                         const Document& document, const boost::json::object& variables,
                                         bool hide_suggestions = false);

@@ -61,15 +61,31 @@ void format_array(const boost::json::array& array, std::size_t depth, std::strin
 
 void format_value(const boost::json::value& value, std::size_t depth, std::string& out) {
     switch (value.kind()) {
-        case boost::json::kind::null: out += "null"; break;
-        case boost::json::kind::bool_: out += value.get_bool() ? "true" : "false"; break;
-        case boost::json::kind::int64: out += std::to_string(value.get_int64()); break;
-        case boost::json::kind::uint64: out += std::to_string(value.get_uint64()); break;
-        case boost::json::kind::double_: out += js_number_to_string(value.get_double()); break;
-        case boost::json::kind::string: out += js_quote(value.get_string()); break;
+        case boost::json::kind::null:
+            out += "null";
+            break;
+        case boost::json::kind::bool_:
+            out += value.get_bool() ? "true" : "false";
+            break;
+        case boost::json::kind::int64:
+            out += std::to_string(value.get_int64());
+            break;
+        case boost::json::kind::uint64:
+            out += std::to_string(value.get_uint64());
+            break;
+        case boost::json::kind::double_:
+            out += js_number_to_string(value.get_double());
+            break;
+        case boost::json::kind::string:
+            out += js_quote(value.get_string());
+            break;
         // The depth counts containers already entered, as graphql-js's seenValues does.
-        case boost::json::kind::array: format_array(value.get_array(), depth + 1, out); break;
-        case boost::json::kind::object: format_object(value.get_object(), depth + 1, out); break;
+        case boost::json::kind::array:
+            format_array(value.get_array(), depth + 1, out);
+            break;
+        case boost::json::kind::object:
+            format_object(value.get_object(), depth + 1, out);
+            break;
     }
 }
 
@@ -136,13 +152,27 @@ std::string js_quote(std::string_view text) {
     out += '"';
     for (unsigned char c : text) {
         switch (c) {
-            case '"': out += "\\\""; break;
-            case '\\': out += "\\\\"; break;
-            case '\b': out += "\\b"; break;
-            case '\f': out += "\\f"; break;
-            case '\n': out += "\\n"; break;
-            case '\r': out += "\\r"; break;
-            case '\t': out += "\\t"; break;
+            case '"':
+                out += "\\\"";
+                break;
+            case '\\':
+                out += "\\\\";
+                break;
+            case '\b':
+                out += "\\b";
+                break;
+            case '\f':
+                out += "\\f";
+                break;
+            case '\n':
+                out += "\\n";
+                break;
+            case '\r':
+                out += "\\r";
+                break;
+            case '\t':
+                out += "\\t";
+                break;
             default:
                 if (c < 0x20) {
                     char esc[8];
