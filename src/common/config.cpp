@@ -9,6 +9,8 @@
 #include <boost/json/object.hpp>
 #include <boost/json/serialize.hpp>
 #include <charconv>
+#include <fstream>
+#include <iterator>
 #include <limits>
 #include <type_traits>
 #include <utility>
@@ -372,11 +374,34 @@ void apply_file(Config& config, const std::string& path) {
     }
 }
 
+// Contents of a secret file (Docker/Kubernetes secrets), without the trailing newline editors add.
+std::string read_secret_file(const std::string& path, const std::string& variable) {
+    std::ifstream in{path, std::ios::binary};
+    if (!in) throw ConfigError(fmt::format("config: cannot read the file named by {}", variable));
+    std::string text{std::istreambuf_iterator<char>{in}, {}};
+    while (!text.empty() && (text.back() == '\n' || text.back() == '\r')) text.pop_back();
+    return text;
+}
+
 void apply_env(Config& config, const Environment& env) {
     for (const auto& [name, value] : env) {
         if (name.rfind("ALATAR_", 0) != 0 || is_allowed_non_config_env(name)) continue;
-        const std::string key = to_lower(std::string_view{name}.substr(7));
+        std::string key = to_lower(std::string_view{name}.substr(7));
         const KeySpec* spec = find_key(key);
+        if (spec == nullptr && key.size() > 5 && key.ends_with("_file")) {
+            // ALATAR_<SECRET>_FILE: the secret is the content of that file.
+            const KeySpec* secret = find_key(std::string_view{key}.substr(0, key.size() - 5));
+            if (secret != nullptr && secret->secrecy != Secrecy::kPublic) {
+                const std::string direct = env_name(secret->name);
+                if (env.contains(direct)) {
+                    throw ConfigError(
+                        fmt::format("config: key '{}' is set by both {} and {}; use one", secret->name, direct, name));
+                }
+                const std::string content = read_secret_file(value, name);
+                assign(config, *secret, Raw{std::string_view{content}}, Origin{"the file named by env " + name});
+                continue;
+            }
+        }
         if (spec == nullptr) {
             throw ConfigError(
                 fmt::format("config: unknown environment variable {} (no configuration key '{}')", name, key));

@@ -6,7 +6,8 @@
 // Unknown keys (in the file, or ALATAR_* variables outside the allow-list), malformed values and secrets
 // found in the file stop start-up with a ConfigError naming the key and where it came from.
 // Secrets (master_key, shopify_api_key, shopify_api_secret, llm_api_key, and a password inside
-// database_url/amqp_url) are accepted only from the environment.
+// database_url/amqp_url) are accepted only from the environment: either directly (ALATAR_MASTER_KEY) or as
+// the content of a file named by ALATAR_<KEY>_FILE (for Docker/Kubernetes secrets; a trailing newline is dropped).
 //
 // Adding a key: a member here plus one row in the table in config.cpp (name, member, default, secret flag,
 // check), plus its documented default in config/alatar.example.toml.

@@ -4,8 +4,10 @@
 
 #include <array>
 #include <bit>
+#include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 #include <boost/json/string_view.hpp>
+#include <boost/json/value.hpp>
 #include <cerrno>
 #include <charconv>
 #include <cmath>
@@ -34,10 +36,67 @@ bool iequals(std::string_view a, std::string_view b) {
     return true;
 }
 
-// Boost.JSON does the escaping (control characters, quotes, invalid UTF-8 is passed as-is by design of
-// the serializer, so it is our callers' job to log text, not binary).
+// Length of the valid UTF-8 sequence starting at s[i], or 0 when it is invalid (overlong, surrogate,
+// out of range, truncated).
+std::size_t utf8_sequence_length(std::string_view s, std::size_t i) {
+    const auto byte = [&](std::size_t k) { return static_cast<unsigned char>(s[k]); };
+    const unsigned char c = byte(i);
+    if (c < 0x80) return 1;
+    std::size_t n = 0;
+    unsigned char lo = 0x80;
+    unsigned char hi = 0xBF;
+    if (c >= 0xC2 && c <= 0xDF) {
+        n = 2;
+    } else if (c >= 0xE0 && c <= 0xEF) {
+        n = 3;
+        if (c == 0xE0) lo = 0xA0;
+        if (c == 0xED) hi = 0x9F;
+    } else if (c >= 0xF0 && c <= 0xF4) {
+        n = 4;
+        if (c == 0xF0) lo = 0x90;
+        if (c == 0xF4) hi = 0x8F;
+    } else {
+        return 0;
+    }
+    if (i + n > s.size()) return 0;
+    if (byte(i + 1) < lo || byte(i + 1) > hi) return 0;
+    for (std::size_t k = 2; k < n; ++k) {
+        if (byte(i + k) < 0x80 || byte(i + k) > 0xBF) return 0;
+    }
+    return n;
+}
+
+// Log lines must stay valid UTF-8 JSON even when a value holds arbitrary bytes (user input, binary):
+// invalid bytes become U+FFFD. Returns nullopt when `s` is already valid (the common case, no copy).
+std::optional<std::string> replace_invalid_utf8(std::string_view s) {
+    std::size_t i = 0;
+    while (i < s.size()) {
+        const std::size_t n = utf8_sequence_length(s, i);
+        if (n == 0) break;
+        i += n;
+    }
+    if (i == s.size()) return std::nullopt;
+    std::string out{s.substr(0, i)};
+    while (i < s.size()) {
+        const std::size_t n = utf8_sequence_length(s, i);
+        if (n == 0) {
+            out += "\xEF\xBF\xBD";
+            ++i;
+        } else {
+            out.append(s.substr(i, n));
+            i += n;
+        }
+    }
+    return out;
+}
+
+// Boost.JSON does the escaping of quotes, backslashes and control characters.
 void append_json_string(std::string& out, std::string_view s) {
-    out += boost::json::serialize(boost::json::string_view{s.data(), s.size()});
+    if (auto fixed = replace_invalid_utf8(s)) {
+        out += boost::json::serialize(boost::json::string_view{fixed->data(), fixed->size()});
+    } else {
+        out += boost::json::serialize(boost::json::string_view{s.data(), s.size()});
+    }
 }
 
 void append_key(std::string& out, std::string_view key) {
@@ -66,8 +125,33 @@ void append_number(std::string& out, T v) {
     out.append(buf.data(), end);
 }
 
-// Appends the JSON text of `value`; strings are redacted.
-void append_value(std::string& out, const LogValue& value) {
+// Redacts every string and masks every secret-named member of a parsed JSON value, in place.
+void redact_json(boost::json::value& v) {
+    if (auto* str = v.if_string()) {
+        const std::string_view text{str->data(), str->size()};
+        auto clean = replace_invalid_utf8(text);
+        *str = redact(clean ? std::string_view{*clean} : text);
+    } else if (auto* arr = v.if_array()) {
+        for (auto& item : *arr) redact_json(item);
+    } else if (auto* obj = v.if_object()) {
+        for (auto& member : *obj) {
+            const std::string_view key{member.key().data(), member.key().size()};
+            if (is_secret_name(key) && !member.value().is_null()) {
+                member.value() = "***";
+            } else {
+                redact_json(member.value());
+            }
+        }
+    }
+}
+
+// Appends the JSON text of the value of field `key`: strings are redacted, values of secret-named fields
+// are replaced by "***".
+void append_value(std::string& out, std::string_view key, const LogValue& value) {
+    if (is_secret_name(key) && !std::holds_alternative<std::nullptr_t>(value.storage())) {
+        out += R"("***")";
+        return;
+    }
     std::visit(
         [&out](const auto& v) {
             using T = std::decay_t<decltype(v)>;
@@ -83,6 +167,16 @@ void append_value(std::string& out, const LogValue& value) {
                 }
             } else if constexpr (std::is_same_v<T, std::string_view>) {
                 append_json_string(out, redact(v));
+            } else if constexpr (std::is_same_v<T, RawJson>) {
+                boost::system::error_code ec;
+                boost::json::value parsed =
+                    boost::json::parse(boost::json::string_view{v.text.data(), v.text.size()}, ec);
+                if (ec) {
+                    append_json_string(out, redact(v.text));
+                } else {
+                    redact_json(parsed);
+                    out += boost::json::serialize(parsed);
+                }
             } else {
                 append_number(out, v);
             }
@@ -181,7 +275,7 @@ Logger Logger::with_fields(std::span<const LogField> fields) const {
     Shared next{shared_->name, shared_->sink, shared_->context};
     for (const auto& f : fields) {
         std::string text;
-        append_value(text, f.value);
+        append_value(text, f.key, f.value);
         bool replaced = false;
         for (auto& [key, value] : next.context) {
             if (key == f.key) {
@@ -259,7 +353,7 @@ void Logger::write(LogLevel level, std::string_view msg, std::span<const LogFiel
         for (std::size_t j = i + 1; j < fields.size(); ++j) later_duplicate = later_duplicate || fields[j].key == f.key;
         if (later_duplicate || (e != nullptr && (f.key == "err" || f.key == "err_code"))) continue;
         append_key(line, f.key);
-        append_value(line, f.value);
+        append_value(line, f.key, f.value);
     }
     if (e != nullptr) {
         const auto* alatar_error = dynamic_cast<const Error*>(e);

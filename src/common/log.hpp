@@ -36,17 +36,25 @@ std::string_view log_level_name(LogLevel level) noexcept;
 // Case-insensitive inverse of log_level_name; also accepts "WARN". nullopt for anything else.
 std::optional<LogLevel> parse_log_level(std::string_view text) noexcept;
 
+// A field value that is already JSON text (an object or array built elsewhere, e.g. Config::redacted_json()).
+// It is parsed, its strings redacted and its secret-named members masked before it is written; text that is
+// not valid JSON is logged as a string.
+struct RawJson {
+    std::string_view text;
+};
+
 // One value of a log field. Strings are borrowed: a field lives only for the duration of the log call
 // (Logger::with copies what it keeps).
 class LogValue {
   public:
-    using Storage = std::variant<std::nullptr_t, bool, std::int64_t, std::uint64_t, double, std::string_view>;
+    using Storage = std::variant<std::nullptr_t, bool, std::int64_t, std::uint64_t, double, std::string_view, RawJson>;
 
     LogValue(std::nullptr_t) noexcept : v_(nullptr) {}                    // NOLINT(google-explicit-constructor)
     LogValue(bool b) noexcept : v_(b) {}                                  // NOLINT(google-explicit-constructor)
     LogValue(std::string_view s) noexcept : v_(s) {}                      // NOLINT(google-explicit-constructor)
     LogValue(const char* s) noexcept : v_(std::string_view{s}) {}         // NOLINT(google-explicit-constructor)
     LogValue(const std::string& s) noexcept : v_(std::string_view{s}) {}  // NOLINT(google-explicit-constructor)
+    LogValue(const RawJson& j) noexcept : v_(j) {}                        // NOLINT(google-explicit-constructor)
     template <std::signed_integral T>
     requires(!std::same_as<T, bool>) LogValue(T i)
     noexcept : v_(static_cast<std::int64_t>(i)) {}  // NOLINT(google-explicit-constructor)
@@ -143,6 +151,11 @@ class Logger {
     std::shared_ptr<const Shared> shared_;
     LogLevel level_;
 };
+
+// True for field/parameter names whose values are secrets: *password, *passwd, *pwd, *secret, *token,
+// *api_key, *apikey, *private_key, *access_key, *master_key, pass, pw, authorization, cookie (case-insensitive,
+// '-' read as '_', only the part after the last '.' counts). The logger writes "***" for such fields.
+bool is_secret_name(std::string_view name);
 
 // Masks secrets and personal data in free text: e-mail addresses, `Bearer`/`Basic` credentials, Shopify
 // tokens (shpat_, shpca_, shppa_, shpss_), `sk-...` API keys, `password=`/`token=`/`secret=`/`api_key=`

@@ -136,8 +136,9 @@ std::string mask_prefixed_tokens(std::string_view s) {
     return out;
 }
 
-// Key names whose values are secrets, matched on the lower-cased name with '-' read as '_'.
-bool is_secret_key(std::string_view name) {
+}  // namespace
+
+bool is_secret_name(std::string_view name) {
     std::string n;
     n.reserve(name.size());
     for (char c : name) n += c == '-' ? '_' : lower(c);
@@ -154,6 +155,8 @@ bool is_secret_key(std::string_view name) {
     }
     return false;
 }
+
+namespace {
 
 // password=abc, token: abc, "client_secret":"abc", api_key='abc' -> value masked.
 std::string mask_secret_pairs(std::string_view s) {
@@ -173,7 +176,7 @@ std::string mask_secret_pairs(std::string_view s) {
         if (j < s.size() && (s[j] == '"' || s[j] == '\'')) ++j;  // closing quote of a JSON key
         while (j < s.size() && (s[j] == ' ' || s[j] == '\t')) ++j;
         const bool separator = j < s.size() && (s[j] == '=' || (s[j] == ':' && s.substr(j, 3) != "://"));
-        if (!separator || !is_secret_key(name)) {
+        if (!separator || !is_secret_name(name)) {
             i = name_end;
             continue;
         }

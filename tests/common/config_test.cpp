@@ -197,6 +197,28 @@ TEST(ConfigTest, SecretsInFileAreRejected) {
     EXPECT_EQ(c.amqp_url, "amqp://u:p@mq:5672/");
 }
 
+TEST(ConfigTest, SecretsFromFilesNamedByEnv) {
+    const std::string key = crypto::Keyring::generate_key_base64();
+    const TempToml key_file{key + "\n"};  // any extension works; content is the secret
+    const TempToml url_file{"postgresql://alatar:pw@db/alatar\n"};
+    const Config c = Config::load(
+        {std::nullopt, {{"ALATAR_MASTER_KEY_FILE", key_file.path()}, {"ALATAR_DATABASE_URL_FILE", url_file.path()}}});
+    EXPECT_EQ(c.master_key, key);
+    EXPECT_EQ(c.database_url, "postgresql://alatar:pw@db/alatar");
+    // Both forms at once are ambiguous; a missing file is named by its variable; public keys have no _FILE form.
+    EXPECT_NE(load_error({std::nullopt, {{"ALATAR_MASTER_KEY_FILE", key_file.path()}, {"ALATAR_MASTER_KEY", key}}})
+                  .find("ALATAR_MASTER_KEY_FILE"),
+              std::string::npos);
+    EXPECT_NE(load_error({std::nullopt, {{"ALATAR_LLM_API_KEY_FILE", key_file.path() + ".missing"}}})
+                  .find("ALATAR_LLM_API_KEY_FILE"),
+              std::string::npos);
+    EXPECT_NE(load_error({std::nullopt, {{"ALATAR_LISTEN_FILE", key_file.path()}}}).find("ALATAR_LISTEN_FILE"),
+              std::string::npos);
+    const TempToml bad_key{"not-a-key\n"};
+    EXPECT_NE(load_error({std::nullopt, {{"ALATAR_MASTER_KEY_FILE", bad_key.path()}}}).find("master_key"),
+              std::string::npos);
+}
+
 TEST(ConfigTest, RedactedJsonHidesSecrets) {
     const std::string key = crypto::Keyring::generate_key_base64();
     const Config c = Config::load({std::nullopt,

@@ -149,8 +149,53 @@ TEST(LogTest, SecretsMaskedInMessageFieldsContextAndErrors) {
     }
     const auto obj = cap.json(0);
     EXPECT_EQ(obj.at("dsn").as_string(), "postgresql://alice:***@db.example.com/alatar");
-    EXPECT_EQ(obj.at("shop_token").as_string(), "shpat_***");
+    EXPECT_EQ(obj.at("shop_token").as_string(), "***");  // secret-named field: whole value masked
     EXPECT_EQ(obj.at("token_field").as_string(), "password=***");
+}
+
+TEST(LogTest, SecretNamedFieldsAreMaskedWhateverTheirValue) {
+    Capture cap;
+    const Logger log{"api", LogLevel::kInfo, cap.sink()};
+    log.with({{"session_token", "plain-looking-value"}})
+        .info("m", {{"password", "hunter2"}, {"api-key", 12345}, {"client_secret", nullptr}, {"tokens", 17}});
+    const auto obj = cap.json(0);
+    EXPECT_EQ(obj.at("session_token").as_string(), "***");
+    EXPECT_EQ(obj.at("password").as_string(), "***");
+    EXPECT_EQ(obj.at("api-key").as_string(), "***");
+    EXPECT_TRUE(obj.at("client_secret").is_null());  // absence of a value is not a secret
+    EXPECT_EQ(obj.at("tokens").as_int64(), 17);      // a count, not a credential
+    EXPECT_EQ(cap.lines[0].find("hunter2"), std::string::npos);
+    EXPECT_EQ(cap.lines[0].find("plain-looking-value"), std::string::npos);
+}
+
+TEST(LogTest, RawJsonFieldsAreEmbeddedAndRedacted) {
+    Capture cap;
+    const Logger log{"app", LogLevel::kInfo, cap.sink()};
+    log.info("configuration",
+             {{"config", RawJson{R"({"listen":"127.0.0.1:8080","db":{"url":"postgresql://u:pw1@h/d","password":"pw2"},
+                                  "owners":["x@y.com"],"n":3})"}},
+              {"broken", RawJson{"{not json password=pw3"}}});
+    const auto obj = cap.json(0);
+    const auto& config = obj.at("config").as_object();
+    EXPECT_EQ(config.at("listen").as_string(), "127.0.0.1:8080");
+    EXPECT_EQ(config.at("n").as_int64(), 3);
+    EXPECT_EQ(config.at("db").at("url").as_string(), "postgresql://u:***@h/d");
+    EXPECT_EQ(config.at("db").at("password").as_string(), "***");
+    EXPECT_EQ(config.at("owners").at(0).as_string(), "***@***");
+    EXPECT_EQ(obj.at("broken").as_string(), "{not json password=***");
+    for (const char* secret : {"pw1", "pw2", "pw3", "x@y.com"}) EXPECT_EQ(cap.lines[0].find(secret), std::string::npos);
+}
+
+TEST(LogTest, InvalidUtf8IsReplacedSoLinesStayValid) {
+    Capture cap;
+    const Logger log{"api", LogLevel::kInfo, cap.sink()};
+    const std::string bad = std::string{"ok \xC3\xA9 then "} + '\xff' + " and " + '\xC3' + " and \xED\xA0\x80";
+    log.info(bad, {{"v", bad}});
+    const auto obj = cap.json(0);
+    const std::string expected =
+        "ok \xC3\xA9 then \xEF\xBF\xBD and \xEF\xBF\xBD and \xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD";
+    EXPECT_EQ(obj.at("msg").as_string(), expected);
+    EXPECT_EQ(obj.at("v").as_string(), expected);
 }
 
 TEST(LogTest, ConcurrentWritersProduceWholeLines) {
