@@ -1,13 +1,13 @@
-// The subcommand table. Add a line here when an area provides a command.
+// The subcommand table. Add a line (and its #include) here when an area provides a command.
 #include "app/registry.hpp"
 
-#include <array>
+#include <vector>
 
 namespace alatar::app {
 
 std::span<const Command> commands() {
-    static constexpr std::array<Command, 0> kCommands{{
-    }};
+    static const std::vector<Command> kCommands = {
+    };
     return kCommands;
 }
 
