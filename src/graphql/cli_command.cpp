@@ -28,7 +28,7 @@ constexpr int kExitFailure = 1;
 constexpr int kExitUsage = 2;
 
 class UsageError : public std::runtime_error {
-public:
+  public:
     using std::runtime_error::runtime_error;
 };
 
