@@ -32,11 +32,40 @@ bool starts_with_icase(std::string_view s, std::size_t pos, std::string_view pre
     return true;
 }
 
+// Replaces ranges of `s` by kMask; copies nothing until the first replacement, so text without secrets (the
+// common case) costs one scan per pass and no allocation.
+class Rewriter {
+  public:
+    explicit Rewriter(std::string& s) : s_(s) {}
+    Rewriter(const Rewriter&) = delete;
+    Rewriter& operator=(const Rewriter&) = delete;
+    ~Rewriter() {
+        if (!changed_) return;
+        out_.append(std::string_view{s_}.substr(copied_));
+        s_.swap(out_);
+    }
+
+    std::string_view text() const { return s_; }
+    // Replaces s[from, to) by `with`.
+    void mask(std::size_t from, std::size_t to, std::string_view with = kMask) {
+        if (!changed_) out_.reserve(s_.size());
+        changed_ = true;
+        out_.append(std::string_view{s_}.substr(copied_, from - copied_));
+        out_.append(with);
+        copied_ = to;
+    }
+
+  private:
+    std::string& s_;
+    std::string out_;
+    std::size_t copied_ = 0;
+    bool changed_ = false;
+};
+
 // scheme://user:password@host -> scheme://user:***@host
-std::string mask_url_passwords(std::string_view s) {
-    std::string out;
-    out.reserve(s.size());
-    std::size_t copied = 0;
+void mask_url_passwords(std::string& str) {
+    Rewriter rw{str};
+    const std::string_view s = rw.text();
     std::size_t pos = 0;
     while ((pos = s.find("://", pos)) != std::string_view::npos) {
         const std::size_t start = pos + 3;
@@ -52,46 +81,38 @@ std::string mask_url_passwords(std::string_view s) {
             const std::size_t colon = authority.substr(0, at).find(':');
             if (colon != std::string_view::npos && colon + 1 < at &&
                 authority.substr(colon + 1, at - colon - 1) != kMask) {
-                out.append(s.substr(copied, start + colon + 1 - copied));
-                out.append(kMask);
-                copied = start + at;
+                rw.mask(start + colon + 1, start + at);
             }
         }
         pos = end;
     }
-    out.append(s.substr(copied));
-    return out;
 }
 
 // "Bearer <token>" (any case) and "Basic <base64>" -> "Bearer ***".
-std::string mask_auth_schemes(std::string_view s) {
-    std::string out;
-    out.reserve(s.size());
-    std::size_t i = 0;
-    while (i < s.size()) {
-        const bool boundary = i == 0 || !is_word(s[i - 1]);
+void mask_auth_schemes(std::string& str) {
+    Rewriter rw{str};
+    const std::string_view s = rw.text();
+    for (std::size_t i = 0; i < s.size(); ++i) {
+        const char c = s[i];
+        if ((c != 'b' && c != 'B') || (i > 0 && is_word(s[i - 1]))) continue;
         std::size_t scheme_len = 0;
-        if (boundary && starts_with_icase(s, i, "bearer")) {
+        if (starts_with_icase(s, i, "bearer")) {
             scheme_len = 6;
-        } else if (boundary && s.substr(i, 5) == "Basic") {
+        } else if (s.substr(i, 5) == "Basic") {
             scheme_len = 5;
+        } else {
+            continue;
         }
-        if (scheme_len > 0) {
-            std::size_t j = i + scheme_len;
-            std::size_t spaces = 0;
-            while (j < s.size() && (s[j] == ' ' || s[j] == '\t')) ++j, ++spaces;
-            std::size_t k = j;
-            while (k < s.size() && is_token_char(s[k])) ++k;
-            if (spaces > 0 && k - j >= 8 && s.substr(j, k - j) != kMask) {
-                out.append(s.substr(i, j - i));
-                out.append(kMask);
-                i = k;
-                continue;
-            }
+        std::size_t j = i + scheme_len;
+        const std::size_t after_scheme = j;
+        while (j < s.size() && (s[j] == ' ' || s[j] == '\t')) ++j;
+        std::size_t k = j;
+        while (k < s.size() && is_token_char(s[k])) ++k;
+        if (j > after_scheme && k - j >= 8 && s.substr(j, k - j) != kMask) {
+            rw.mask(j, k);
+            i = k - 1;
         }
-        out += s[i++];
     }
-    return out;
 }
 
 struct TokenPrefix {
@@ -110,48 +131,48 @@ constexpr std::array<TokenPrefix, 7> kTokenPrefixes{{
     {"sk_test_", 4},
 }};
 
-std::string mask_prefixed_tokens(std::string_view s) {
-    std::string out;
-    out.reserve(s.size());
-    std::size_t i = 0;
-    while (i < s.size()) {
-        const bool boundary = i == 0 || !(is_alnum(s[i - 1]) || s[i - 1] == '_' || s[i - 1] == '-');
-        bool masked = false;
-        if (boundary && (s[i] == 's' || s[i] == 'S')) {
-            for (const auto& p : kTokenPrefixes) {
-                if (!starts_with_icase(s, i, p.prefix)) continue;
-                std::size_t k = i + p.prefix.size();
-                while (k < s.size() && (is_alnum(s[k]) || s[k] == '_' || s[k] == '-')) ++k;
-                if (k - i - p.prefix.size() >= p.min_len) {
-                    out.append(s.substr(i, p.prefix.size()));
-                    out.append(kMask);
-                    i = k;
-                    masked = true;
-                }
-                break;
-            }
+void mask_prefixed_tokens(std::string& str) {
+    Rewriter rw{str};
+    const std::string_view s = rw.text();
+    for (std::size_t i = 0; i < s.size(); ++i) {
+        if ((s[i] != 's' && s[i] != 'S') || (i > 0 && (is_alnum(s[i - 1]) || s[i - 1] == '_' || s[i - 1] == '-'))) {
+            continue;
         }
-        if (!masked) out += s[i++];
+        for (const auto& p : kTokenPrefixes) {
+            if (!starts_with_icase(s, i, p.prefix)) continue;
+            std::size_t k = i + p.prefix.size();
+            while (k < s.size() && (is_alnum(s[k]) || s[k] == '_' || s[k] == '-')) ++k;
+            if (k - i - p.prefix.size() >= p.min_len) {
+                rw.mask(i + p.prefix.size(), k);
+                i = k - 1;
+            }
+            break;
+        }
     }
-    return out;
 }
 
 }  // namespace
 
 bool is_secret_name(std::string_view name) {
-    std::string n;
-    n.reserve(name.size());
-    for (char c : name) n += c == '-' ? '_' : lower(c);
     // The part after the last '.' (e.g. "shopify.api_secret") decides.
-    if (const auto dot = n.rfind('.'); dot != std::string::npos) n.erase(0, dot + 1);
+    if (const auto dot = name.rfind('.'); dot != std::string_view::npos) name.remove_prefix(dot + 1);
+    // Compares case-insensitively with '-' read as '_'; `word` is lower case.
+    auto same = [](std::string_view text, std::string_view word) {
+        if (text.size() != word.size()) return false;
+        for (std::size_t i = 0; i < text.size(); ++i) {
+            const char c = text[i] == '-' ? '_' : lower(text[i]);
+            if (c != word[i]) return false;
+        }
+        return true;
+    };
     static constexpr std::array<std::string_view, 4> kExact{"pass", "pw", "authorization", "cookie"};
     static constexpr std::array<std::string_view, 10> kSuffixes{
         "password", "passwd", "pwd", "secret", "token", "api_key", "apikey", "private_key", "access_key", "master_key"};
     for (auto e : kExact) {
-        if (n == e) return true;
+        if (same(name, e)) return true;
     }
     for (auto suffix : kSuffixes) {
-        if (n.size() >= suffix.size() && n.compare(n.size() - suffix.size(), suffix.size(), suffix) == 0) return true;
+        if (name.size() >= suffix.size() && same(name.substr(name.size() - suffix.size()), suffix)) return true;
     }
     return false;
 }
@@ -159,10 +180,10 @@ bool is_secret_name(std::string_view name) {
 namespace {
 
 // password=abc, token: abc, "client_secret":"abc", api_key='abc' -> value masked.
-std::string mask_secret_pairs(std::string_view s) {
-    std::string out;
-    out.reserve(s.size());
-    std::size_t copied = 0;
+void mask_secret_pairs(std::string& str) {
+    if (str.find_first_of("=:") == std::string::npos) return;
+    Rewriter rw{str};
+    const std::string_view s = rw.text();
     std::size_t i = 0;
     while (i < s.size()) {
         if (!is_key_char(s[i]) || (i > 0 && is_key_char(s[i - 1]))) {
@@ -202,26 +223,20 @@ std::string mask_secret_pairs(std::string_view s) {
             }
         }
         const std::string_view value = s.substr(value_start, value_end - value_start);
-        if (!value.empty() && value != kMask) {
-            out.append(s.substr(copied, value_start - copied));
-            out.append(kMask);
-            copied = value_end;
-        }
+        if (!value.empty() && value != kMask) rw.mask(value_start, value_end);
         i = value_end > name_end ? value_end : name_end;
     }
-    out.append(s.substr(copied));
-    return out;
 }
 
 // local@domain.tld -> ***@***
-std::string mask_emails(std::string_view s) {
-    std::string out;
-    out.reserve(s.size());
-    std::size_t copied = 0;
+void mask_emails(std::string& str) {
+    Rewriter rw{str};
+    const std::string_view s = rw.text();
+    std::size_t floor = 0;  // start of text not yet consumed by a replacement
     std::size_t pos = 0;
     while ((pos = s.find('@', pos)) != std::string_view::npos) {
         std::size_t left = pos;
-        while (left > copied && is_email_local(s[left - 1])) --left;
+        while (left > floor && is_email_local(s[left - 1])) --left;
         std::size_t right = pos + 1;
         while (right < s.size() && is_email_domain(s[right])) ++right;
         while (right > pos + 1 && (s[right - 1] == '.' || s[right - 1] == '-')) --right;  // sentence punctuation
@@ -232,34 +247,25 @@ std::string mask_emails(std::string_view s) {
             tld_ok = (domain[k] >= 'a' && domain[k] <= 'z') || (domain[k] >= 'A' && domain[k] <= 'Z');
         }
         if (left < pos && tld_ok) {
-            out.append(s.substr(copied, left - copied));
-            out.append("***@***");
-            copied = right;
+            rw.mask(left, right, "***@***");
+            floor = right;
             pos = right;
         } else {
             ++pos;
         }
     }
-    out.append(s.substr(copied));
-    return out;
-}
-
-bool might_hold_secret(std::string_view s) {
-    for (char c : s) {
-        if (c == '@' || c == '=' || c == ':' || c == '_' || c == '-' || c == ' ') return true;
-    }
-    return false;
 }
 
 }  // namespace
 
 std::string redact(std::string_view text) {
-    if (!might_hold_secret(text)) return std::string{text};
-    std::string s = mask_url_passwords(text);
-    s = mask_auth_schemes(s);
-    s = mask_prefixed_tokens(s);
-    s = mask_secret_pairs(s);
-    return mask_emails(s);
+    std::string s{text};
+    mask_url_passwords(s);
+    mask_auth_schemes(s);
+    mask_prefixed_tokens(s);
+    mask_secret_pairs(s);
+    mask_emails(s);
+    return s;
 }
 
 }  // namespace alatar
