@@ -215,6 +215,49 @@ class Executor {
         }
     }
 
+    // The single root field of a subscription with its coerced arguments, or the error that
+    // prevents creating its source stream (graphql-js createSourceEventStream).
+    struct RootField {
+        const CollectedField* field = nullptr;
+        const json::object* args = nullptr;
+        std::optional<GraphQLError> error;
+    };
+    RootField subscription_root_field() {
+        RootField root;
+        for (const CollectedField& field : root_plan_->fields) {
+            root.field = &field;
+            break;
+        }
+        if (root.field == nullptr) {
+            root.error = GraphQLError{"Expected subscription operation.", {}, {}, {}};
+            return root;
+        }
+        if (root.field->kind != FieldKind::kRegular) {
+            GraphQLError error;
+            error.message =
+                "The subscription field \"" + std::string(root.field->nodes.front()->name.value) + "\" is not defined.";
+            error.locations.push_back(document_.location(root.field->nodes.front()->offset));
+            root.error = std::move(error);
+            return root;
+        }
+        root.args = field_arguments(*root_type_, *root.field, root.error);
+        if (root.error) root.error->path.emplace_back(json::string(root.field->response_key));
+        return root;
+    }
+
+    GraphQLError error_from(std::exception_ptr failure) const { return format_exception(failure); }
+    const Type& root_type() const { return *root_type_; }
+    const json::value& root_value() const { return root_; }
+    const json::object& variables() const { return variables_; }
+    ExecutionContext* context() const { return context_; }
+    Errors& errors() { return errors_; }
+    void locate(GraphQLError& error, const CollectedField& field, const ResponsePath& path) const {
+        if (error.locations.empty()) {
+            for (const ast::Selection* node : field.nodes) error.locations.push_back(document_.location(node->offset));
+        }
+        error.path = path.to_json();
+    }
+
     json::object response() {
         json::object out;
         if (!errors_.empty()) {
@@ -679,10 +722,7 @@ class Executor {
     }
 
     void record(GraphQLError error, const CollectedField& field, const ResponsePath& path) {
-        if (error.locations.empty()) {
-            for (const ast::Selection* node : field.nodes) error.locations.push_back(document_.location(node->offset));
-        }
-        error.path = path.to_json();
+        locate(error, field, path);
         errors_.push_back(std::move(error));
     }
 
@@ -798,6 +838,95 @@ json::object execute_sync(const Schema& schema, const ExecutionRequest& request,
     io.run();
     if (failure) std::rethrow_exception(failure);
     return executor.response();
+}
+
+namespace {
+
+// Maps every source event through execution (graphql-js mapSourceToResponseEvent).
+class EventResponseStream final : public ResponseStream {
+  public:
+    EventResponseStream(const Schema& schema, ExecutionRequest request, ExecutionOptions options,
+                        const ast::Definition& operation, json::object variables, std::unique_ptr<SourceStream> source)
+        : schema_(schema),
+          request_(std::move(request)),
+          options_(std::move(options)),
+          operation_(operation),
+          variables_(std::move(variables)),
+          source_(std::move(source)) {}
+
+    asio::awaitable<std::optional<json::object>> next() override {
+        std::optional<json::value> event = co_await source_->next();
+        if (!event) co_return std::nullopt;
+        Executor executor(schema_, *request_.document, operation_, variables_, *event, request_.context, options_);
+        if (executor.begin()) {
+            executor.run_root_fields(0, executor.root_field_count());
+            co_await executor.drain();
+        }
+        co_return executor.response();
+    }
+
+    void close() override { source_->close(); }
+
+  private:
+    const Schema& schema_;
+    ExecutionRequest request_;
+    ExecutionOptions options_;
+    const ast::Definition& operation_;
+    json::object variables_;
+    std::unique_ptr<SourceStream> source_;
+};
+
+}  // namespace
+
+asio::awaitable<Subscription> subscribe(const Schema& schema, ExecutionRequest request, ExecutionOptions options) {
+    Subscription subscription;
+    Prepared prepared = prepare(schema, request, options);
+    if (prepared.failure) {
+        subscription.failure = std::move(prepared.failure);
+        co_return subscription;
+    }
+    if (prepared.operation->operation != ast::OperationType::kSubscription) {
+        subscription.failure = request_errors({GraphQLError{"Expected subscription operation.", {}, {}, {}}});
+        co_return subscription;
+    }
+    Executor executor(schema, *request.document, *prepared.operation, prepared.variables, request.root_value,
+                      request.context, options);
+    if (!executor.begin()) {
+        subscription.failure = executor.response();
+        subscription.failure->erase("data");
+        co_return subscription;
+    }
+    Executor::RootField root = executor.subscription_root_field();
+    if (root.error) {
+        subscription.failure = request_errors({std::move(*root.error)});
+        co_return subscription;
+    }
+    const CollectedField& field = *root.field;
+    const FieldDefinition& definition = *field.definition;
+    ResponsePath path{nullptr, field.response_key, -1};
+    std::unique_ptr<SourceStream> source;
+    std::exception_ptr failure;
+    if (definition.resolver.subscribe) {
+        try {
+            ResolveInfo info{executor.root_value(), *root.args, definition,           executor.root_type(),
+                             *field.nodes.front(),  path,       executor.variables(), executor.context()};
+            source = co_await definition.resolver.subscribe(info);
+        } catch (...) {
+            failure = std::current_exception();
+        }
+    }
+    if (failure || source == nullptr) {
+        GraphQLError error =
+            failure ? executor.error_from(failure)
+                    : GraphQLError{"Subscription field must return AsyncIterable. Received: undefined.", {}, {}, {}};
+        executor.locate(error, field, path);
+        subscription.failure = request_errors({std::move(error)});
+        co_return subscription;
+    }
+    subscription.stream =
+        std::make_unique<EventResponseStream>(schema, std::move(request), std::move(options), *prepared.operation,
+                                              std::move(prepared.variables), std::move(source));
+    co_return subscription;
 }
 
 }  // namespace alatar::graphql

@@ -11,6 +11,7 @@
 #include <boost/json/value.hpp>
 #include <exception>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 
@@ -56,5 +57,25 @@ boost::asio::awaitable<boost::json::object> execute(const Schema& schema, const 
 // met is asynchronous it drives a private io_context until the response is complete.
 boost::json::object execute_sync(const Schema& schema, const ExecutionRequest& request,
                                  const ExecutionOptions& options = {});
+
+// A subscription's response stream (https://spec.graphql.org/October2021/#sec-Response-Stream):
+// each source event executed against the subscription's selection set.
+class ResponseStream {
+  public:
+    virtual ~ResponseStream() = default;
+    // The next response ({"data":...} or {"errors":[...],"data":...}); nullopt at the end.
+    virtual boost::asio::awaitable<std::optional<boost::json::object>> next() = 0;
+    // Ends the stream (closes the source stream).
+    virtual void close() = 0;
+};
+
+// Subscribes (https://spec.graphql.org/October2021/#Subscribe()): either a response stream, or
+// the response to send instead (request errors, or the subscribe resolver's field error).
+struct Subscription {
+    std::unique_ptr<ResponseStream> stream;
+    std::optional<boost::json::object> failure;
+};
+boost::asio::awaitable<Subscription> subscribe(const Schema& schema, ExecutionRequest request,
+                                               ExecutionOptions options = {});
 
 }  // namespace alatar::graphql

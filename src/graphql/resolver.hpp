@@ -10,6 +10,8 @@
 #include <boost/json/array.hpp>
 #include <boost/json/value.hpp>
 #include <functional>
+#include <memory>
+#include <optional>
 
 #include "graphql/ast.hpp"
 
@@ -28,14 +30,14 @@ struct ExecutionContext {
 // resolving a field never allocates a path; to_json() materializes it for errors.
 struct ResponsePath {
     const ResponsePath* parent = nullptr;
-    std::string_view key;     // response key, when index < 0
-    long index = -1;          // list index, when >= 0
+    std::string_view key;  // response key, when index < 0
+    long index = -1;       // list index, when >= 0
     boost::json::array to_json() const;
 };
 
 struct ResolveInfo {
-    const boost::json::value& source;      // the parent value
-    const boost::json::object& args;       // coerced argument values, defaults applied
+    const boost::json::value& source;  // the parent value
+    const boost::json::object& args;   // coerced argument values, defaults applied
     const FieldDefinition& field;
     const Type& parent_type;
     const ast::Selection& field_node;      // the first field node of the merged set
@@ -47,9 +49,24 @@ struct ResolveInfo {
 using SyncResolver = std::function<boost::json::value(const ResolveInfo&)>;
 using AsyncResolver = std::function<boost::asio::awaitable<boost::json::value>(const ResolveInfo&)>;
 
+// A subscription's source event stream (https://spec.graphql.org/October2021/#sec-Source-Stream):
+// the application's subscribe resolver returns one; each event becomes the root value of one
+// execution of the subscription's selection set.
+class SourceStream {
+  public:
+    virtual ~SourceStream() = default;
+    // The next event; nullopt when the stream has ended.
+    virtual boost::asio::awaitable<std::optional<boost::json::value>> next() = 0;
+    // Stops the stream early (the client unsubscribed); next() then returns nullopt.
+    virtual void close() = 0;
+};
+
+using SubscribeResolver = std::function<boost::asio::awaitable<std::unique_ptr<SourceStream>>(const ResolveInfo&)>;
+
 struct FieldResolver {
-    SyncResolver sync;    // used when set
-    AsyncResolver async;  // otherwise this, when set; neither: the default property resolver
+    SyncResolver sync;            // used when set
+    AsyncResolver async;          // otherwise this, when set; neither: the default property resolver
+    SubscribeResolver subscribe;  // subscription root fields: creates the source event stream
     bool empty() const { return !sync && !async; }
 };
 
