@@ -156,6 +156,11 @@ std::string hmac_sha256_base64(std::string_view key, std::string_view data) {
     return base64_encode(hmac_sha256(key, data));
 }
 
+bool verify_hmac_sha256_base64(std::string_view key, std::string_view data, std::string_view mac_base64) {
+    const auto given = base64_decode(mac_base64);
+    return given && constant_time_equal(*given, hmac_sha256(key, data));
+}
+
 bool constant_time_equal(std::string_view a, std::string_view b) noexcept {
     if (a.size() != b.size()) return false;
     if (a.empty()) return true;

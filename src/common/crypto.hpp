@@ -46,6 +46,8 @@ std::string sha256_hex(std::string_view data);
 std::string hmac_sha256(std::string_view key, std::string_view data);  // 32 raw bytes; any key length
 std::string hmac_sha256_hex(std::string_view key, std::string_view data);
 std::string hmac_sha256_base64(std::string_view key, std::string_view data);
+// Constant-time check of a base64 HMAC-SHA256 as sent by Shopify (X-Shopify-Hmac-Sha256) and similar.
+bool verify_hmac_sha256_base64(std::string_view key, std::string_view data, std::string_view mac_base64);
 // Constant-time for equal lengths (sodium_memcmp); different lengths compare unequal immediately.
 bool constant_time_equal(std::string_view a, std::string_view b) noexcept;
 

@@ -267,6 +267,12 @@ Logger::Logger(std::string name, LogLevel level, LogSink sink)
 
 Logger::Logger(std::shared_ptr<const Shared> shared, LogLevel level) : shared_(std::move(shared)), level_(level) {}
 
+Logger Logger::null() {
+    // One above the highest level, so enabled() is false for all of them and nothing is even formatted.
+    return Logger{std::make_shared<const Shared>(Shared{"null", [](std::string_view) {}, {}}),
+                  static_cast<LogLevel>(static_cast<int>(LogLevel::kCritical) + 1)};
+}
+
 const std::string& Logger::name() const noexcept { return shared_->name; }
 
 Logger Logger::with(LogFields fields) const { return with_fields({fields.begin(), fields.size()}); }

@@ -106,6 +106,9 @@ class Logger {
   public:
     // Logs to stdout.
     explicit Logger(std::string name, LogLevel level = LogLevel::kInfo);
+    // Discards everything (enabled() is false for every level): for code paths and tests that need a Logger
+    // but whose output does not matter.
+    static Logger null();
     Logger(std::string name, LogLevel level, LogSink sink);
 
     const std::string& name() const noexcept;

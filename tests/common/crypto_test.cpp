@@ -48,6 +48,15 @@ TEST(HmacTest, Rfc4231Vectors) {
               "a3b6167473100ee06e0c796c2955552b");
 }
 
+TEST(HmacTest, VerifyBase64) {
+    const std::string mac = hmac_sha256_base64("secret", "body");
+    EXPECT_TRUE(verify_hmac_sha256_base64("secret", "body", mac));
+    EXPECT_FALSE(verify_hmac_sha256_base64("secret", "body!", mac));
+    EXPECT_FALSE(verify_hmac_sha256_base64("other", "body", mac));
+    EXPECT_FALSE(verify_hmac_sha256_base64("secret", "body", mac.substr(0, mac.size() - 4)));
+    EXPECT_FALSE(verify_hmac_sha256_base64("secret", "body", "not base64!"));
+}
+
 TEST(HashTest, Sha256KnownAnswers) {
     // FIPS 180-2 examples.
     EXPECT_EQ(sha256_hex("abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");

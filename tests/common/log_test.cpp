@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "common/error.hpp"
+#include "common/log_capture.hpp"
 #include "common/time.hpp"
 
 namespace alatar {
@@ -233,6 +234,26 @@ TEST(LogTest, RateLimitedLogsPowersOfTwo) {
     ASSERT_LE(cap.lines.size(), 10U);
     EXPECT_EQ(cap.json(0).at("repeats").to_number<std::uint64_t>(), 1U);
     EXPECT_EQ(cap.json(1).at("repeats").to_number<std::uint64_t>(), 2U);
+}
+
+TEST(LogTest, NullLoggerIsDisabledForEveryLevel) {
+    const Logger log = Logger::null();
+    EXPECT_FALSE(log.enabled(LogLevel::kCritical));
+    log.critical("dropped");  // must not crash or write
+    const Logger child = log.with({{"k", 1}}).child("c");
+    EXPECT_FALSE(child.enabled(LogLevel::kCritical));
+}
+
+TEST(LogTest, LogCaptureCollectsLines) {
+    LogCapture capture;
+    const Logger log{"t", LogLevel::kInfo, capture.sink()};
+    log.info("first", {{"password", "hunter2"}});
+    log.warning("second");
+    EXPECT_EQ(capture.size(), 2U);
+    EXPECT_TRUE(capture.contains("\"second\""));
+    EXPECT_FALSE(capture.contains("hunter2"));
+    capture.clear();
+    EXPECT_EQ(capture.size(), 0U);
 }
 
 TEST(LogTest, DisabledLevelDoesNotTouchSink) {
