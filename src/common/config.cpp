@@ -338,6 +338,36 @@ void assign(Config& config, const KeySpec& spec, const Raw& raw, const Origin& o
         spec.member);
 }
 
+// Levenshtein distance, for "did you mean" hints on misspelt keys.
+std::size_t edit_distance(std::string_view a, std::string_view b) {
+    std::vector<std::size_t> row(b.size() + 1);
+    for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
+    for (std::size_t i = 1; i <= a.size(); ++i) {
+        std::size_t diagonal = row[0];
+        row[0] = i;
+        for (std::size_t j = 1; j <= b.size(); ++j) {
+            const std::size_t up = row[j];
+            row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
+            diagonal = up;
+        }
+    }
+    return row[b.size()];
+}
+
+// " (did you mean 'listen'?)" for a near miss, "" otherwise.
+std::string suggestion(std::string_view key) {
+    std::string_view best;
+    std::size_t best_distance = std::max<std::size_t>(2, key.size() / 4) + 1;
+    for (const auto& spec : key_table()) {
+        const std::size_t d = edit_distance(key, spec.name);
+        if (d < best_distance) {
+            best = spec.name;
+            best_distance = d;
+        }
+    }
+    return best.empty() ? std::string{} : fmt::format(" (did you mean '{}'?)", best);
+}
+
 void apply_file(Config& config, const std::string& path) {
     toml::table table;
     try {
@@ -351,8 +381,8 @@ void apply_file(Config& config, const std::string& path) {
         const Origin origin{fmt::format("{}:{}", path, key.source().begin.line)};
         const KeySpec* spec = find_key(key.str());
         if (spec == nullptr) {
-            throw ConfigError(fmt::format("config: unknown key '{}' in {} (keys are flat, e.g. listen = \"...\")",
-                                          key.str(), origin.where));
+            throw ConfigError(
+                fmt::format("config: unknown key '{}' in {}{}", key.str(), origin.where, suggestion(key.str())));
         }
         if (spec->secrecy == Secrecy::kSecret) {
             throw ConfigError(
@@ -403,8 +433,8 @@ void apply_env(Config& config, const Environment& env) {
             }
         }
         if (spec == nullptr) {
-            throw ConfigError(
-                fmt::format("config: unknown environment variable {} (no configuration key '{}')", name, key));
+            throw ConfigError(fmt::format("config: unknown environment variable {}: no configuration key '{}'{}", name,
+                                          key, suggestion(key)));
         }
         assign(config, *spec, Raw{std::string_view{value}}, Origin{"env " + name});
     }
@@ -431,7 +461,8 @@ Environment process_environment() {
 }
 
 bool is_allowed_non_config_env(std::string_view name) noexcept {
-    static constexpr std::array<std::string_view, 3> kExact{"ALATAR_CONFIG", "ALATAR_WERROR", "ALATAR_SANITIZE"};
+    static constexpr std::array<std::string_view, 5> kExact{"ALATAR_CONFIG", "ALATAR_WERROR", "ALATAR_SANITIZE",
+                                                            "ALATAR_BIN", "ALATAR_CONFORMANCE"};
     static constexpr std::array<std::string_view, 4> kPrefixes{"ALATAR_TEST_", "ALATAR_BUILD_", "ALATAR_SIM_",
                                                                "ALATAR_DEV_"};
     return std::find(kExact.begin(), kExact.end(), name) != kExact.end() ||

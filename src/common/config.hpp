@@ -41,8 +41,8 @@ using Environment = std::map<std::string, std::string, std::less<>>;
 Environment process_environment();
 
 // ALATAR_* variables that are not configuration keys and are therefore ignored by the unknown-key check:
-// ALATAR_CONFIG, and everything starting with ALATAR_TEST_, ALATAR_BUILD_, ALATAR_SIM_ or ALATAR_DEV_,
-// plus the build options ALATAR_WERROR and ALATAR_SANITIZE.
+// ALATAR_CONFIG, everything starting with ALATAR_TEST_, ALATAR_BUILD_, ALATAR_SIM_ or ALATAR_DEV_, the build
+// options ALATAR_WERROR, ALATAR_SANITIZE and ALATAR_CONFORMANCE, and ALATAR_BIN (used by test scripts).
 bool is_allowed_non_config_env(std::string_view name) noexcept;
 
 struct ConfigSources {

@@ -111,6 +111,8 @@ TEST(ConfigTest, UnknownKeyInFileNamesKeyAndLine) {
     const std::string err = load_error({file.path(), {}});
     EXPECT_NE(err.find("listen_port"), std::string::npos) << err;
     EXPECT_NE(err.find(file.path() + ":3"), std::string::npos) << err;
+    const TempToml typo{"db_pool_sise = 4\n"};
+    EXPECT_NE(load_error({typo.path(), {}}).find("did you mean 'db_pool_size'"), std::string::npos);
 }
 
 TEST(ConfigTest, NestedTablesAreRejected) {
@@ -121,6 +123,9 @@ TEST(ConfigTest, NestedTablesAreRejected) {
 TEST(ConfigTest, UnknownEnvVariableNamesIt) {
     const std::string err = load_error({std::nullopt, {{"ALATAR_LISTN", "127.0.0.1:1"}}});
     EXPECT_NE(err.find("ALATAR_LISTN"), std::string::npos) << err;
+    EXPECT_NE(err.find("did you mean 'listen'"), std::string::npos) << err;
+    EXPECT_EQ(load_error({std::nullopt, {{"ALATAR_COMPLETELY_DIFFERENT", "1"}}}).find("did you mean"),
+              std::string::npos);
     // Allow-listed names are not configuration keys and are ignored.
     EXPECT_NO_THROW((void)Config::load({std::nullopt,
                                         {{"ALATAR_TEST_DATABASE_URL", "x"},
