@@ -3,10 +3,13 @@
 
 #include <vector>
 
+#include "db/migrate_command.hpp"
+
 namespace alatar::app {
 
 std::span<const Command> commands() {
     static const std::vector<Command> kCommands = {
+        {"migrate", "apply pending database migrations", &alatar::db::run_migrate},
     };
     return kCommands;
 }

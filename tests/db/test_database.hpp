@@ -1,0 +1,33 @@
+#pragma once
+// A fresh, uniquely named database on the test cluster, dropped on destruction.
+#include <memory>
+#include <string>
+
+namespace alatar::db::testing {
+
+inline constexpr const char* kMissingUrlMessage =
+    "ALATAR_TEST_DATABASE_URL is not set: run `eval \"$(scripts/services --profile test env)\"` after "
+    "`scripts/services --profile test start`";
+
+// The URL from ALATAR_TEST_DATABASE_URL, or "" when unset.
+std::string admin_url();
+
+class TestDatabase {
+  public:
+    // nullptr when ALATAR_TEST_DATABASE_URL is unset (tests then fail with kMissingUrlMessage).
+    static std::unique_ptr<TestDatabase> create();
+    ~TestDatabase();
+    TestDatabase(const TestDatabase&) = delete;
+    TestDatabase& operator=(const TestDatabase&) = delete;
+
+    const std::string& name() const noexcept { return name_; }
+    const std::string& url() const noexcept { return url_; }
+
+  private:
+    TestDatabase(std::string admin, std::string name);
+    std::string admin_;
+    std::string name_;
+    std::string url_;
+};
+
+}  // namespace alatar::db::testing
