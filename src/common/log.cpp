@@ -136,7 +136,8 @@ void redact_json(boost::json::value& v) {
     } else if (auto* obj = v.if_object()) {
         for (auto& member : *obj) {
             const std::string_view key{member.key().data(), member.key().size()};
-            if (is_secret_name(key) && !member.value().is_null()) {
+            const auto& v = member.value();
+            if (is_secret_name(key) && !v.is_null() && !(v.is_string() && v.get_string().empty())) {
                 member.value() = "***";
             } else {
                 redact_json(member.value());
@@ -148,7 +149,10 @@ void redact_json(boost::json::value& v) {
 // Appends the JSON text of the value of field `key`: strings are redacted, values of secret-named fields
 // are replaced by "***".
 void append_value(std::string& out, std::string_view key, const LogValue& value) {
-    if (is_secret_name(key) && !std::holds_alternative<std::nullptr_t>(value.storage())) {
+    // null and "" say "not set", which is worth seeing and reveals nothing.
+    const auto* text = std::get_if<std::string_view>(&value.storage());
+    if (is_secret_name(key) && !std::holds_alternative<std::nullptr_t>(value.storage()) &&
+        !(text != nullptr && text->empty())) {
         out += R"("***")";
         return;
     }

@@ -158,7 +158,11 @@ TEST(LogTest, SecretNamedFieldsAreMaskedWhateverTheirValue) {
     Capture cap;
     const Logger log{"api", LogLevel::kInfo, cap.sink()};
     log.with({{"session_token", "plain-looking-value"}})
-        .info("m", {{"password", "hunter2"}, {"api-key", 12345}, {"client_secret", nullptr}, {"tokens", 17}});
+        .info("m", {{"password", "hunter2"},
+                    {"api-key", 12345},
+                    {"client_secret", nullptr},
+                    {"tokens", 17},
+                    {"refresh_token", ""}});
     const auto obj = cap.json(0);
     EXPECT_EQ(obj.at("session_token").as_string(), "***");
     EXPECT_EQ(obj.at("password").as_string(), "***");
@@ -172,16 +176,19 @@ TEST(LogTest, SecretNamedFieldsAreMaskedWhateverTheirValue) {
 TEST(LogTest, RawJsonFieldsAreEmbeddedAndRedacted) {
     Capture cap;
     const Logger log{"app", LogLevel::kInfo, cap.sink()};
-    log.info("configuration",
-             {{"config", RawJson{R"({"listen":"127.0.0.1:8080","db":{"url":"postgresql://u:pw1@h/d","password":"pw2"},
+    log.info(
+        "configuration",
+        {{"config",
+          RawJson{R"({"listen":"127.0.0.1:8080","db":{"url":"postgresql://u:pw1@h/d","password":"pw2","api_key":""},
                                   "owners":["x@y.com"],"n":3})"}},
-              {"broken", RawJson{"{not json password=pw3"}}});
+         {"broken", RawJson{"{not json password=pw3"}}});
     const auto obj = cap.json(0);
     const auto& config = obj.at("config").as_object();
     EXPECT_EQ(config.at("listen").as_string(), "127.0.0.1:8080");
     EXPECT_EQ(config.at("n").as_int64(), 3);
     EXPECT_EQ(config.at("db").at("url").as_string(), "postgresql://u:***@h/d");
     EXPECT_EQ(config.at("db").at("password").as_string(), "***");
+    EXPECT_EQ(config.at("db").at("api_key").as_string(), "");
     EXPECT_EQ(config.at("owners").at(0).as_string(), "***@***");
     EXPECT_EQ(obj.at("broken").as_string(), "{not json password=***");
     for (const char* secret : {"pw1", "pw2", "pw3", "x@y.com"}) EXPECT_EQ(cap.lines[0].find(secret), std::string::npos);
