@@ -136,8 +136,9 @@ void redact_json(boost::json::value& v) {
     } else if (auto* obj = v.if_object()) {
         for (auto& member : *obj) {
             const std::string_view key{member.key().data(), member.key().size()};
-            const auto& v = member.value();
-            if (is_secret_name(key) && !v.is_null() && !(v.is_string() && v.get_string().empty())) {
+            const auto& member_value = member.value();
+            if (is_secret_name(key) && !member_value.is_null() &&
+                !(member_value.is_string() && member_value.get_string().empty())) {
                 member.value() = "***";
             } else {
                 redact_json(member.value());
