@@ -13,17 +13,21 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace alatar::db {
 
-// A JSON document passed as text (the column or a cast decides json/jsonb).
+// A JSON document passed as text (the column or a cast decides json/jsonb). Not an aggregate on
+// purpose: GCC 12 destroys aggregate temporaries inside co_await expressions twice.
 struct Json {
+    explicit Json(std::string json) : text(std::move(json)) {}
     std::string text;
 };
 
 // A value for a numeric column given as exact decimal text ("12.3400"), never as a binary double.
 struct Numeric {
+    explicit Numeric(std::string decimal) : text(std::move(decimal)) {}
     std::string text;
 };
 
