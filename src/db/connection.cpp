@@ -98,8 +98,10 @@ Result Connection::check(pg_result* raw) {
         case PGRES_FATAL_ERROR:
         case PGRES_NONFATAL_ERROR: {
             ErrorInfo info{.sqlstate = field(raw, PG_DIAG_SQLSTATE),
-                           .message = trimmed(PQresultErrorMessage(raw)),
+                           .message = field(raw, PG_DIAG_MESSAGE_PRIMARY),
+                           .detail = field(raw, PG_DIAG_MESSAGE_DETAIL),
                            .constraint = field(raw, PG_DIAG_CONSTRAINT_NAME)};
+            if (info.message.empty()) info.message = trimmed(PQresultErrorMessage(raw));
             if (const auto pos = field(raw, PG_DIAG_STATEMENT_POSITION); !pos.empty()) {
                 info.position = std::atoi(pos.c_str());
             }

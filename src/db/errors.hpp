@@ -32,6 +32,7 @@ std::string_view client_message_for(FailureKind kind) noexcept;
 struct ErrorInfo {
     std::string sqlstate;    // empty when libpq failed before the server answered
     std::string message;     // primary message (libpq's when there is no server message)
+    std::string detail;      // PG_DIAG_MESSAGE_DETAIL, e.g. "Key (email)=(...) already exists."
     std::string constraint;  // PG_DIAG_CONSTRAINT_NAME, e.g. which unique index was hit
     int position = 0;        // PG_DIAG_STATEMENT_POSITION: 1-based character offset, 0 if none
 };

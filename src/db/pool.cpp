@@ -143,7 +143,8 @@ void Pool::note_failure(Lease& lease, const DbError& e) {
             log_.warning("database statement timed out", {{"sqlstate", e.sqlstate()}});
             break;
         case FailureKind::kInternal:
-            log_.error("database error", {{"sqlstate", e.sqlstate()}, {"err", e.server_message()}});
+            log_.error("database error",
+                       {{"sqlstate", e.sqlstate()}, {"err", e.server_message()}, {"detail", e.info().detail}});
             break;
         case FailureKind::kConflict:
         case FailureKind::kSerializationFailure:
