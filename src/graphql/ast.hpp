@@ -162,6 +162,7 @@ struct EnumValueDefinition {
 struct RootOperationTypeDefinition {
     OperationType operation = OperationType::kQuery;
     Name type;
+    std::uint32_t offset = 0;  // of the operation keyword
 };
 
 enum class DefinitionKind : std::uint8_t {

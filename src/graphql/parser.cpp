@@ -460,6 +460,7 @@ class Parser {
 
     ast::RootOperationTypeDefinition parse_operation_type_definition() {
         ast::RootOperationTypeDefinition root;
+        root.offset = token_.start;
         root.operation = parse_operation_type();
         expect(TokenKind::kColon);
         root.type = parse_name();

@@ -102,6 +102,7 @@ struct DirectiveDefinition {
     std::vector<std::string> locations;            // "QUERY", "FIELD", "FIELD_DEFINITION", ...
     const ast::Definition* ast = nullptr;
     bool is_builtin = false;
+    std::optional<std::string> deprecation_reason; // graphql-js 17 allows @deprecated on directives
 };
 
 class Schema {
@@ -148,6 +149,7 @@ public:
 private:
     friend struct Builder;
     DocumentPtr document_;
+    DocumentPtr builtin_document_;  // the built-in scalars, directives and introspection types
     std::vector<std::unique_ptr<Type>> owned_types_;
     mutable std::mutex wrappers_mutex_;
     mutable std::vector<std::unique_ptr<Type>> wrappers_;
@@ -177,5 +179,11 @@ std::string print_schema(const Schema& schema);
 // AST type reference (`[Int!]!`). Used in messages and for default values.
 std::string print_value(const ast::Value& value);
 std::string print_type(const ast::Type& type);
+
+// graphql-js's printString (JSON-like quoting) and printBlockString, and whether a description
+// prints as a block string (isPrintableAsBlockString).
+std::string print_string(std::string_view value);
+std::string print_block_string(std::string_view value);
+bool is_printable_as_block_string(std::string_view value);
 
 }  // namespace alatar::graphql
