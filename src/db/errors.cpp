@@ -67,20 +67,29 @@ std::string_view client_message_for(FailureKind kind) noexcept {
 DbError::DbError(FailureKind kind, ErrorInfo info)
     : Error(error_code_for(kind), std::string{client_message_for(kind)}), kind_(kind), info_(std::move(info)) {}
 
+namespace {
+
+template <class E>
+[[noreturn]] void raise(FailureKind kind, ErrorInfo& info) {
+    throw E(kind, std::move(info));
+}
+
+}  // namespace
+
 void throw_db_error(FailureKind kind, ErrorInfo info) {
     switch (kind) {
         case FailureKind::kConflict:
-            throw ConflictError(kind, std::move(info));
+            raise<ConflictError>(kind, info);
         case FailureKind::kSerializationFailure:
-            throw SerializationFailure(kind, std::move(info));
+            raise<SerializationFailure>(kind, info);
         case FailureKind::kConnectionLost:
-            throw ConnectionError(kind, std::move(info));
+            raise<ConnectionError>(kind, info);
         case FailureKind::kTimeout:
-            throw TimeoutError(kind, std::move(info));
+            raise<TimeoutError>(kind, info);
         case FailureKind::kInternal:
             break;
     }
-    throw DbError(kind, std::move(info));
+    raise<DbError>(kind, info);
 }
 
 void throw_db_error(ErrorInfo info) {

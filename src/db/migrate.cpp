@@ -73,7 +73,10 @@ class AdvisoryLock {
 std::string first_line(const std::string& text) {
     std::string line = text.substr(0, text.find('\n'));
     constexpr std::size_t kMax = 120;
-    if (line.size() > kMax) line = line.substr(0, kMax) + "...";
+    if (line.size() > kMax) {
+        line.resize(kMax);
+        line += "...";
+    }
     return line;
 }
 

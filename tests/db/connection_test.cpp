@@ -14,22 +14,21 @@ namespace alatar::db {
 namespace {
 
 using namespace std::chrono_literals;
-using testing::TestDatabase;
 
 class ConnectionTest : public ::testing::Test {
   protected:
-    static void SetUpTestSuite() { db_ = TestDatabase::create(); }
-    static void TearDownTestSuite() { db_.reset(); }
+    static void SetUpTestSuite() { db_.open(); }
+    static void TearDownTestSuite() { db_.close(); }
     void SetUp() override {
-        ASSERT_NE(db_, nullptr) << testing::kMissingUrlMessage;
-        conn_ = std::make_unique<Connection>(db_->url());
+        ASSERT_NE(db_.get(), nullptr) << db_.why();
+        conn_ = std::make_unique<Connection>(db_.url());
     }
 
-    static std::unique_ptr<TestDatabase> db_;
+    static testing::SuiteDatabase db_;
     std::unique_ptr<Connection> conn_;
 };
 
-std::unique_ptr<TestDatabase> ConnectionTest::db_;
+testing::SuiteDatabase ConnectionTest::db_;
 
 TEST_F(ConnectionTest, ParametersRoundTripWithNullsAndUnicode) {
     const std::string unicode = "héllo ✓ 日本語 🚀 'quoted' \"dq\" \\ ; -- not a comment";
@@ -130,7 +129,7 @@ TEST_F(ConnectionTest, SqlErrorsAreInternalWithoutSqlInTheMessage) {
 }
 
 TEST_F(ConnectionTest, TerminatedBackendIsConnectionLost) {
-    Connection other{db_->url()};
+    Connection other{db_.url()};
     const int pid = conn_->backend_pid();
     ASSERT_GT(pid, 0);
     EXPECT_TRUE(other.exec("SELECT pg_terminate_backend($1)", Params{pid}).scalar<bool>());

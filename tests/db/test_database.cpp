@@ -5,6 +5,7 @@
 #include <random>
 
 #include "db/connection.hpp"
+#include "db/errors.hpp"
 
 namespace alatar::db::testing {
 
@@ -35,6 +36,17 @@ TestDatabase::~TestDatabase() {
         conn.exec_script("DROP DATABASE IF EXISTS " + name_ + " WITH (FORCE)");
     } catch (const std::exception& e) {
         std::cerr << "could not drop test database " << name_ << ": " << e.what() << "\n";
+    }
+}
+
+void SuiteDatabase::open() {
+    try {
+        db_ = TestDatabase::create();
+        if (!db_) error_ = kMissingUrlMessage;
+    } catch (const DbError& e) {
+        error_ = std::string{"cannot create the test database: "} + e.what() + ": " + e.server_message();
+    } catch (const std::exception& e) {
+        error_ = std::string{"cannot create the test database: "} + e.what();
     }
 }
 

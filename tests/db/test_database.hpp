@@ -30,4 +30,20 @@ class TestDatabase {
     std::string url_;
 };
 
+// A TestDatabase shared by a fixture's tests. open() never throws: gtest turns an exception in
+// SetUpTestSuite into skipped tests, so the error is kept and each test's SetUp fails with it.
+class SuiteDatabase {
+  public:
+    void open();
+    void close() { db_.reset(); }
+    // Null when open() failed; why() says what went wrong.
+    const TestDatabase* get() const noexcept { return db_.get(); }
+    const std::string& why() const noexcept { return error_; }
+    const std::string& url() const { return db_->url(); }
+
+  private:
+    std::unique_ptr<TestDatabase> db_;
+    std::string error_;
+};
+
 }  // namespace alatar::db::testing
