@@ -491,7 +491,7 @@ class Generator {
         // last week (e.g. Black Friday week).
         auto& top = plans_[stockout];
         top.slope = 0.1;
-        const double share = std::clamp(1.0 - 0.7 / seasonal_lift_of_last_week(), 0.35, 0.6);
+        const double share = std::clamp(1.0 - 0.55 / seasonal_lift_of_last_week(), 0.45, 0.7);
         top.weight = share / (1.0 - share) * other_revenue / mean_price(top);
         top.product.tags.emplace_back("bestseller");
         // The slow mover sells about one unit in a thousand.

@@ -138,7 +138,7 @@ bool timestamp_fresh(const QueryParams& params, Timestamp now, std::int64_t tole
     return ts >= now - tolerance_seconds && ts <= now + tolerance_seconds;
 }
 
-ShopDomainValidator::ShopDomainValidator(std::string suffix) : suffix_(lower(suffix)) {
+ShopDomainValidator::ShopDomainValidator(std::string_view suffix) : suffix_(lower(suffix)) {
     if (suffix_.empty() || suffix_.front() != '.') suffix_.insert(suffix_.begin(), '.');
 }
 

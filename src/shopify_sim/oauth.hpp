@@ -44,7 +44,7 @@ bool timestamp_fresh(const QueryParams& params, Timestamp now, std::int64_t tole
 // ".myshopify.com" in production).
 class ShopDomainValidator {
   public:
-    explicit ShopDomainValidator(std::string suffix);
+    explicit ShopDomainValidator(std::string_view suffix);
     std::optional<std::string> normalize(std::string_view shop) const;
     const std::string& suffix() const { return suffix_; }
 
