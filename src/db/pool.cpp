@@ -83,7 +83,8 @@ Pool::Lease Pool::acquire(Deadline deadline) {
                 freed_.wait(lock);
             } else if (freed_.wait_until(lock, deadline.time_point()) == std::cv_status::timeout && idle_.empty() &&
                        open_ >= options_.size) {
-                log_.warning("database pool exhausted", {{"size", options_.size}});
+                lock.unlock();
+                log_.log_limited(exhausted_, LogLevel::kWarning, "database pool exhausted", {{"size", options_.size}});
                 throw Error(ErrorCode::kUpstreamUnavailable, "the database is busy, please retry");
             }
             continue;

@@ -67,8 +67,10 @@ class Pool {
     template <class F>
     auto transact_blocking(F&& fn, const TxOptions& options = {}, std::optional<Deadline> deadline = std::nullopt)
         -> std::invoke_result_t<F&, Transaction&> {
-        Lease lease = acquire(deadline.value_or(default_deadline()));
-        return lease.run([&] { return run_transaction(lease.connection(), fn, options); });
+        TxOptions bounded = options;
+        bounded.deadline = options.deadline.min(deadline.value_or(default_deadline()));
+        Lease lease = acquire(bounded.deadline);
+        return lease.run([&] { return run_transaction(lease.connection(), fn, bounded); });
     }
 
     // The executor the awaitable API runs calls on (pool_async.hpp).
@@ -128,6 +130,7 @@ class Pool {
     std::uint64_t discarded_total_ = 0;
     LogRateLimiter connect_failures_;
     LogRateLimiter lost_connections_;
+    LogRateLimiter exhausted_;
     std::unique_ptr<boost::asio::thread_pool> threads_;  // last: joined first on destruction
 };
 

@@ -2,6 +2,16 @@
 
 #include <algorithm>
 
+namespace alatar::db {
+
+void Transaction::check_deadline() const {
+    if (deadline_.expired()) {
+        throw TimeoutError(FailureKind::kTimeout, ErrorInfo{.message = "transaction deadline passed"});
+    }
+}
+
+}  // namespace alatar::db
+
 namespace alatar::db::detail {
 
 std::string_view begin_statement(const TxOptions& options) noexcept {

@@ -16,6 +16,7 @@
 #include <thread>
 #include <type_traits>
 
+#include "common/time.hpp"
 #include "db/connection.hpp"
 #include "db/errors.hpp"
 
@@ -26,15 +27,25 @@ enum class Isolation { kReadCommitted, kRepeatableRead, kSerializable };
 struct TxOptions {
     Isolation isolation = Isolation::kReadCommitted;
     bool read_only = false;
-    int max_attempts = 5;  // total runs of the closure on serialization failures
+    int max_attempts = 5;                   // total runs of the closure on serialization failures
+    Deadline deadline = Deadline::never();  // no statement starts after it (the pool sets it per call)
 };
 
 class Transaction {
   public:
-    explicit Transaction(Connection& conn) noexcept : conn_(&conn) {}
+    explicit Transaction(Connection& conn, Deadline deadline = Deadline::never()) noexcept
+        : conn_(&conn), deadline_(deadline) {}
 
-    Result exec(std::string_view sql, const Params& params = {}) { return conn_->exec(sql, params); }
-    Result exec_script(std::string_view sql) { return conn_->exec_script(sql); }
+    // Each statement is bounded by the connection's statement_timeout; none starts past the deadline,
+    // so a long closure cannot overrun its caller's budget by more than one statement.
+    Result exec(std::string_view sql, const Params& params = {}) {
+        check_deadline();
+        return conn_->exec(sql, params);
+    }
+    Result exec_script(std::string_view sql) {
+        check_deadline();
+        return conn_->exec_script(sql);
+    }
     // The attempt this run is (1 for the first), for logs and tests.
     int attempt() const noexcept { return attempt_; }
 
@@ -43,7 +54,10 @@ class Transaction {
     friend auto run_transaction(Connection& conn, F&& fn, const TxOptions& options)
         -> std::invoke_result_t<F&, Transaction&>;
 
+    void check_deadline() const;
+
     Connection* conn_;
+    Deadline deadline_;
     int attempt_ = 1;
 };
 
@@ -58,7 +72,7 @@ std::chrono::microseconds retry_backoff(int attempt);
 template <class F>
 auto run_transaction(Connection& conn, F&& fn, const TxOptions& options) -> std::invoke_result_t<F&, Transaction&> {
     using R = std::invoke_result_t<F&, Transaction&>;
-    Transaction tx{conn};
+    Transaction tx{conn, options.deadline};
     for (int attempt = 1;; ++attempt) {
         tx.attempt_ = attempt;
         try {

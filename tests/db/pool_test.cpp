@@ -109,6 +109,30 @@ TEST_F(PoolTest, DeadlineBecomesStatementTimeout) {
     EXPECT_EQ(pool->stats().opened, 1U);
 }
 
+TEST_F(PoolTest, TransactionCannotOutliveItsDeadline) {
+    auto pool = make_pool(1);
+    pool->query_blocking("CREATE TABLE steps (n int)");
+    int statements = 0;
+    const auto started = std::chrono::steady_clock::now();
+    try {
+        pool->transact_blocking(
+            [&](Transaction& tx) {
+                for (int i = 0; i < 20; ++i) {
+                    tx.exec("INSERT INTO steps SELECT $1 FROM pg_sleep(0.1)", Params{i});
+                    ++statements;
+                }
+            },
+            {}, Deadline::after(450ms));
+        FAIL() << "no exception";
+    } catch (const Error& e) {
+        EXPECT_EQ(e.code(), ErrorCode::kTimeout);
+    }
+    EXPECT_LT(std::chrono::steady_clock::now() - started, 1500ms);
+    EXPECT_GE(statements, 2);
+    EXPECT_LT(statements, 20);
+    EXPECT_EQ(pool->query_blocking("SELECT count(*) FROM steps").scalar<std::int64_t>(), 0) << "rolled back";
+}
+
 TEST_F(PoolTest, ExhaustedPoolFailsAtTheDeadline) {
     auto pool = make_pool(1);
     auto held = pool->acquire(Deadline::after(5s));
