@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <boost/asio/thread_pool.hpp>
 
+#include "common/config.hpp"
+
 namespace alatar::db {
 
 namespace {
@@ -18,6 +20,14 @@ std::chrono::milliseconds statement_timeout_for(std::chrono::milliseconds remain
     if (remaining == milliseconds::max()) return milliseconds{0};  // no deadline: no timeout
     if (remaining >= milliseconds{1000}) return milliseconds{remaining.count() / 250 * 250};
     return milliseconds{std::max<long long>(1, remaining.count() / 10 * 10)};
+}
+
+PoolOptions pool_options(const Config& config) {
+    PoolOptions options;
+    options.url = config.database_url;
+    if (config.db_pool_size > 0) options.size = static_cast<std::size_t>(config.db_pool_size);
+    if (config.db_call_timeout > std::chrono::milliseconds::zero()) options.default_timeout = config.db_call_timeout;
+    return options;
 }
 
 Pool::Pool(PoolOptions options, Logger logger)

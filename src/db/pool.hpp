@@ -32,6 +32,10 @@ namespace boost::asio {
 class thread_pool;
 }  // namespace boost::asio
 
+namespace alatar {
+struct Config;
+}  // namespace alatar
+
 namespace alatar::db {
 
 struct PoolOptions {
@@ -41,6 +45,9 @@ struct PoolOptions {
     std::chrono::milliseconds default_timeout{5000};  // deadline of a call that names none
     std::chrono::milliseconds connect_timeout{5000};  // cap for opening one connection
 };
+
+// database_url, db_pool_size (0 keeps the default) and db_call_timeout from the process configuration.
+PoolOptions pool_options(const Config& config);
 
 struct PoolStats {
     std::size_t open = 0;  // connections that exist (idle + leased + being opened)

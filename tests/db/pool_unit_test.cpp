@@ -4,6 +4,7 @@
 #include <chrono>
 #include <sstream>
 
+#include "common/config.hpp"
 #include "db/pool.hpp"
 
 namespace alatar::db {
@@ -38,6 +39,19 @@ TEST(PoolWithoutServer, ExpiredDeadlineIsATimeout) {
     } catch (const Error& e) {
         EXPECT_EQ(e.code(), ErrorCode::kTimeout);
     }
+}
+
+TEST(PoolOptionsFromConfig, TakesUrlSizeAndTimeout) {
+    Config config = Config::defaults();
+    config.database_url = "postgresql://u@h:5432/alatar";
+    config.db_pool_size = 12;
+    config.db_call_timeout = 1500ms;
+    const auto options = pool_options(config);
+    EXPECT_EQ(options.url, "postgresql://u@h:5432/alatar");
+    EXPECT_EQ(options.size, 12U);
+    EXPECT_EQ(options.default_timeout, 1500ms);
+    config.db_pool_size = 0;
+    EXPECT_EQ(pool_options(config).size, PoolOptions{}.size);
 }
 
 }  // namespace
