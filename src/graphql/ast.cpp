@@ -5,14 +5,28 @@
 
 namespace alatar::graphql {
 
-Document::Document(std::string source) : source_(std::move(source)), definitions_(&arena_) {
+// The AST of a typical document takes a few times the source's size: one upfront buffer saves
+// the arena's geometric growth steps.
+Document::Document(std::string source)
+    : source_(std::move(source)), arena_(source_.size() * 6 + 512), definitions_(&arena_) {
     // Line starts as graphql-js's getLocation splits lines: on "\r\n", "\n" and "\r".
     line_starts_.push_back(0);
     const std::size_t size = source_.size();
+    const char* data = source_.data();
+    if (std::memchr(data, '\r', size) == nullptr) {
+        // The common case: only "\n" terminators, found with memchr.
+        const char* at = data;
+        const char* end = data + size;
+        while ((at = static_cast<const char*>(std::memchr(at, '\n', static_cast<std::size_t>(end - at)))) != nullptr) {
+            ++at;
+            line_starts_.push_back(static_cast<std::uint32_t>(at - data));
+        }
+        return;
+    }
     for (std::size_t i = 0; i < size; ++i) {
-        const char c = source_[i];
+        const char c = data[i];
         if (c == '\n' || c == '\r') {
-            if (c == '\r' && i + 1 < size && source_[i + 1] == '\n') ++i;
+            if (c == '\r' && i + 1 < size && data[i + 1] == '\n') ++i;
             line_starts_.push_back(static_cast<std::uint32_t>(i + 1));
         }
     }

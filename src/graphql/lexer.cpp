@@ -12,7 +12,6 @@ namespace {
 bool is_digit(int c) { return c >= '0' && c <= '9'; }
 bool is_letter(int c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
 bool is_name_start(int c) { return is_letter(c) || c == '_'; }
-bool is_name_continue(int c) { return is_letter(c) || is_digit(c) || c == '_'; }
 bool is_unicode_scalar(std::int64_t c) { return (c >= 0 && c <= 0xD7FF) || (c >= 0xE000 && c <= 0x10FFFF); }
 bool is_leading_surrogate(std::int32_t c) { return c >= 0xD800 && c <= 0xDBFF; }
 bool is_trailing_surrogate(std::int32_t c) { return c >= 0xDC00 && c <= 0xDFFF; }
@@ -144,7 +143,7 @@ std::string token_description(const Token& token) {
         case TokenKind::kString:
         case TokenKind::kBlockString:
             out += " \"";
-            out += token.value;
+            out += token.value();
             out += '"';
             break;
         default:
@@ -227,7 +226,7 @@ void Lexer::unexpected_character(std::uint32_t position) const {
     throw SyntaxError(position, "Unexpected character: " + print_code_point_at(position) + ".");
 }
 
-Token Lexer::read(std::uint32_t from) {
+Token Lexer::read_slow(std::uint32_t from) {
     std::uint32_t position = from;
     const auto size = static_cast<std::uint32_t>(body_.size());
     while (position < size) {
@@ -250,19 +249,19 @@ Token Lexer::read(std::uint32_t from) {
                 position = skip_comment(position);
                 continue;
             case '!':
-                return {TokenKind::kBang, position, position + 1, {}};
+                return Token::make(TokenKind::kBang, position, position + 1);
             case '$':
-                return {TokenKind::kDollar, position, position + 1, {}};
+                return Token::make(TokenKind::kDollar, position, position + 1);
             case '&':
-                return {TokenKind::kAmp, position, position + 1, {}};
+                return Token::make(TokenKind::kAmp, position, position + 1);
             case '(':
-                return {TokenKind::kParenL, position, position + 1, {}};
+                return Token::make(TokenKind::kParenL, position, position + 1);
             case ')':
-                return {TokenKind::kParenR, position, position + 1, {}};
+                return Token::make(TokenKind::kParenR, position, position + 1);
             case '.': {
                 const int next = byte_at(position + 1);
                 if (next == '.' && byte_at(position + 2) == '.')
-                    return {TokenKind::kSpread, position, position + 3, {}};
+                    return Token::make(TokenKind::kSpread, position, position + 3);
                 if (next == '.') throw SyntaxError(position, "Unexpected \"..\", did you mean \"...\"?");
                 if (is_digit(next)) {
                     const std::uint32_t end = read_digits(position + 1);
@@ -273,21 +272,21 @@ Token Lexer::read(std::uint32_t from) {
                 break;
             }
             case ':':
-                return {TokenKind::kColon, position, position + 1, {}};
+                return Token::make(TokenKind::kColon, position, position + 1);
             case '=':
-                return {TokenKind::kEquals, position, position + 1, {}};
+                return Token::make(TokenKind::kEquals, position, position + 1);
             case '@':
-                return {TokenKind::kAt, position, position + 1, {}};
+                return Token::make(TokenKind::kAt, position, position + 1);
             case '[':
-                return {TokenKind::kBracketL, position, position + 1, {}};
+                return Token::make(TokenKind::kBracketL, position, position + 1);
             case ']':
-                return {TokenKind::kBracketR, position, position + 1, {}};
+                return Token::make(TokenKind::kBracketR, position, position + 1);
             case '{':
-                return {TokenKind::kBraceL, position, position + 1, {}};
+                return Token::make(TokenKind::kBraceL, position, position + 1);
             case '|':
-                return {TokenKind::kPipe, position, position + 1, {}};
+                return Token::make(TokenKind::kPipe, position, position + 1);
             case '}':
-                return {TokenKind::kBraceR, position, position + 1, {}};
+                return Token::make(TokenKind::kBraceR, position, position + 1);
             case '"':
                 if (byte_at(position + 1) == '"' && byte_at(position + 2) == '"') return read_block_string(position);
                 return read_string(position);
@@ -298,7 +297,7 @@ Token Lexer::read(std::uint32_t from) {
         if (is_name_start(c)) return read_name(position);
         unexpected_character(position);
     }
-    return {TokenKind::kEof, size, size, {}};
+    return Token::make(TokenKind::kEof, size, size);
 }
 
 std::uint32_t Lexer::skip_comment(std::uint32_t position) const {
@@ -358,14 +357,8 @@ Token Lexer::read_number(std::uint32_t start) {
     if (c == '.' || is_name_start(c)) {
         throw SyntaxError(position, "Invalid number, expected digit but got: " + print_code_point_at(position) + ".");
     }
-    return {is_float ? TokenKind::kFloat : TokenKind::kInt, start, position, body_.substr(start, position - start)};
-}
-
-Token Lexer::read_name(std::uint32_t start) const {
-    std::uint32_t position = start + 1;
-    const auto size = static_cast<std::uint32_t>(body_.size());
-    while (position < size && is_name_continue(static_cast<unsigned char>(body_[position]))) ++position;
-    return {TokenKind::kName, start, position, body_.substr(start, position - start)};
+    return Token::make(is_float ? TokenKind::kFloat : TokenKind::kInt, start, position,
+                       body_.substr(start, position - start));
 }
 
 std::uint32_t Lexer::read_escape(std::uint32_t position, std::string& out) const {
@@ -460,7 +453,7 @@ Token Lexer::read_string(std::uint32_t start) {
                 scratch_.append(body_.substr(chunk_start, position - chunk_start));
                 value = document_.store(scratch_);
             }
-            return {TokenKind::kString, start, position + 1, value};
+            return Token::make(TokenKind::kString, start, position + 1, value);
         }
         if (c == '\\') {
             if (!decoded) {
@@ -498,7 +491,7 @@ Token Lexer::read_block_string(std::uint32_t start) {
             scratch_.append(body_.substr(chunk_start, position - chunk_start));
             std::string dedented;
             dedent_block_string(scratch_, dedented);
-            return {TokenKind::kBlockString, start, position + 3, document_.store(dedented)};
+            return Token::make(TokenKind::kBlockString, start, position + 3, document_.store(dedented));
         }
         if (c == '\\' && byte_at(position + 1) == '"' && byte_at(position + 2) == '"' && byte_at(position + 3) == '"') {
             scratch_.append(body_.substr(chunk_start, position - chunk_start));

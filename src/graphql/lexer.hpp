@@ -3,6 +3,7 @@
 // byte compatible with graphql-js 17's: the same tokens, the same error messages at the same
 // positions. The source is UTF-8; positions are byte offsets (Document::location() converts
 // them to graphql-js's UTF-16 columns). Invalid UTF-8 is a syntax error.
+#include <array>
 #include <cstdint>
 #include <stdexcept>
 #include <string>
@@ -42,7 +43,21 @@ struct Token {
     std::uint32_t end = 0;
     // kName, kInt, kFloat: the source text; kString, kBlockString: the decoded value
     // (a view into the source when nothing needed decoding, else into the Document's arena).
-    std::string_view value;
+    // Kept as pointer and length rather than a string_view so that copies use the same widths
+    // as the stores that filled them (no store-forwarding stalls).
+    const char* data = nullptr;
+    std::uint32_t length = 0;
+
+    std::string_view value() const { return {data, length}; }
+    static Token make(TokenKind kind, std::uint32_t start, std::uint32_t end, std::string_view value = {}) {
+        Token token;
+        token.kind = kind;
+        token.start = start;
+        token.end = end;
+        token.data = value.data();
+        token.length = static_cast<std::uint32_t>(value.size());
+        return token;
+    }
 };
 
 // graphql-js's description of a token kind in messages: "Name", "<EOF>", "\"{\"".
@@ -66,16 +81,98 @@ class Lexer {
     // Decoded strings are stored in `document`'s arena.
     explicit Lexer(Document& document) : document_(document), body_(document.source()) {}
 
-    // Reads the next non-comment token starting at byte offset `from` (the previous token's end).
-    Token read(std::uint32_t from);
+    // Reads the next non-comment token starting at byte offset `from` (the previous token's end)
+    // into `out`. Punctuators and names after plain whitespace are lexed inline, everything else
+    // out of line. Fields are stored one by one: a token assembled on the stack and copied whole
+    // stalls store forwarding, which dominated parsing time.
+    void read(std::uint32_t from, Token& out) {
+        const auto size = static_cast<std::uint32_t>(body_.size());
+        std::uint32_t position = from;
+        while (position < size) {
+            const auto c = static_cast<unsigned char>(body_[position]);
+            if (kIgnored[c]) {
+                ++position;
+                continue;
+            }
+            const TokenKind kind = kPunctuators[c];
+            if (kind != TokenKind::kSof) {
+                out.kind = kind;
+                out.start = position;
+                out.end = position + 1;
+                out.data = nullptr;
+                out.length = 0;
+                return;
+            }
+            if (kNameContinue[c] && !(c >= '0' && c <= '9')) {
+                std::uint32_t end = position + 1;
+                while (end < size && kNameContinue[static_cast<unsigned char>(body_[end])]) ++end;
+                out.kind = TokenKind::kName;
+                out.start = position;
+                out.end = end;
+                out.data = body_.data() + position;
+                out.length = end - position;
+                return;
+            }
+            break;
+        }
+        const Token token = read_slow(position);
+        out.kind = token.kind;
+        out.start = token.start;
+        out.end = token.end;
+        out.data = token.data;
+        out.length = token.length;
+    }
 
   private:
+    // Single-character punctuators by byte; kSof marks "not a single-character punctuator".
+    static constexpr auto kPunctuators = [] {
+        std::array<TokenKind, 256> table{};
+        table['!'] = TokenKind::kBang;
+        table['$'] = TokenKind::kDollar;
+        table['&'] = TokenKind::kAmp;
+        table['('] = TokenKind::kParenL;
+        table[')'] = TokenKind::kParenR;
+        table[':'] = TokenKind::kColon;
+        table['='] = TokenKind::kEquals;
+        table['@'] = TokenKind::kAt;
+        table['['] = TokenKind::kBracketL;
+        table[']'] = TokenKind::kBracketR;
+        table['{'] = TokenKind::kBraceL;
+        table['|'] = TokenKind::kPipe;
+        table['}'] = TokenKind::kBraceR;
+        return table;
+    }();
+
+    // Bytes skipped like whitespace on the fast path (\r and the BOM take the slow path).
+    static constexpr auto kIgnored = [] {
+        std::array<bool, 256> table{};
+        table[' '] = true;
+        table['\n'] = true;
+        table['\t'] = true;
+        table[','] = true;
+        return table;
+    }();
+
+    Token read_slow(std::uint32_t from);
     std::uint32_t skip_comment(std::uint32_t position) const;
     Token read_number(std::uint32_t start);
     std::uint32_t read_digits(std::uint32_t start) const;
     Token read_string(std::uint32_t start);
     Token read_block_string(std::uint32_t start);
-    Token read_name(std::uint32_t start) const;
+    Token read_name(std::uint32_t start) const {
+        std::uint32_t position = start + 1;
+        const auto size = static_cast<std::uint32_t>(body_.size());
+        while (position < size && kNameContinue[static_cast<unsigned char>(body_[position])]) ++position;
+        return Token::make(TokenKind::kName, start, position, body_.substr(start, position - start));
+    }
+    static constexpr auto kNameContinue = [] {
+        std::array<bool, 256> table{};
+        for (int c = 'a'; c <= 'z'; ++c) table[static_cast<std::size_t>(c)] = true;
+        for (int c = 'A'; c <= 'Z'; ++c) table[static_cast<std::size_t>(c)] = true;
+        for (int c = '0'; c <= '9'; ++c) table[static_cast<std::size_t>(c)] = true;
+        table['_'] = true;
+        return table;
+    }();
     // Appends the escape at `position` (a backslash) to `out`; returns its length in bytes.
     std::uint32_t read_escape(std::uint32_t position, std::string& out) const;
     [[noreturn]] void unexpected_character(std::uint32_t position) const;

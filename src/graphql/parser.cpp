@@ -68,7 +68,7 @@ class Parser {
             token_ = lookahead_token_;
             has_lookahead_ = false;
         } else if (token_.kind != TokenKind::kEof) {
-            token_ = lexer_.read(token_.end);
+            lexer_.read(token_.end, token_);
         }
         if (token_.kind != TokenKind::kEof) {
             ++token_count_;
@@ -82,7 +82,7 @@ class Parser {
     const Token& lookahead() {
         if (token_.kind == TokenKind::kEof) return token_;
         if (!has_lookahead_) {
-            lookahead_token_ = lexer_.read(token_.end);
+            lexer_.read(token_.end, lookahead_token_);
             has_lookahead_ = true;
         }
         return lookahead_token_;
@@ -90,14 +90,14 @@ class Parser {
 
     bool peek(TokenKind kind) const { return token_.kind == kind; }
 
-    Token expect(TokenKind kind) {
-        if (token_.kind != kind) {
-            throw SyntaxError(token_.start, "Expected " + std::string(lex::kind_description(kind)) + ", found " +
-                                                lex::token_description(token_) + ".");
-        }
-        Token token = token_;
+    void expect(TokenKind kind) {
+        if (token_.kind != kind) unexpected_kind(kind);
         advance();
-        return token;
+    }
+
+    [[noreturn]] void unexpected_kind(TokenKind kind) const {
+        throw SyntaxError(token_.start, "Expected " + std::string(lex::kind_description(kind)) + ", found " +
+                                            lex::token_description(token_) + ".");
     }
 
     bool expect_optional(TokenKind kind) {
@@ -107,7 +107,7 @@ class Parser {
     }
 
     void expect_keyword(std::string_view value) {
-        if (token_.kind != TokenKind::kName || token_.value != value) {
+        if (token_.kind != TokenKind::kName || token_.value() != value) {
             throw SyntaxError(token_.start,
                               "Expected \"" + std::string(value) + "\", found " + lex::token_description(token_) + ".");
         }
@@ -115,7 +115,7 @@ class Parser {
     }
 
     bool expect_optional_keyword(std::string_view value) {
-        if (token_.kind != TokenKind::kName || token_.value != value) return false;
+        if (token_.kind != TokenKind::kName || token_.value() != value) return false;
         advance();
         return true;
     }
@@ -148,8 +148,17 @@ class Parser {
     }
 
     ast::Name parse_name() {
-        const Token token = expect(TokenKind::kName);
-        return {token.value, token.start};
+        ast::Name name;
+        parse_name_into(name);
+        return name;
+    }
+
+    // Writes the name in place: returning it by value stalls store forwarding (see lex::Token).
+    void parse_name_into(ast::Name& name) {
+        if (token_.kind != TokenKind::kName) unexpected_kind(TokenKind::kName);
+        name.value = token_.value();
+        name.offset = token_.start;
+        advance();
     }
 
     // ---- definitions -------------------------------------------------------------------------
@@ -163,7 +172,7 @@ class Parser {
                               "Unexpected description, descriptions are not supported on shorthand queries.");
         }
         if (keyword.kind == TokenKind::kName) {
-            const std::string_view word = keyword.value;
+            const std::string_view word = keyword.value();
             if (word == "schema") return parse_schema_definition();
             if (word == "scalar") return parse_scalar_definition();
             if (word == "type") return parse_object_like_definition(ast::DefinitionKind::kObjectType, "type");
@@ -209,10 +218,12 @@ class Parser {
     }
 
     ast::OperationType parse_operation_type() {
-        const Token token = expect(TokenKind::kName);
-        if (token.value == "query") return ast::OperationType::kQuery;
-        if (token.value == "mutation") return ast::OperationType::kMutation;
-        if (token.value == "subscription") return ast::OperationType::kSubscription;
+        if (token_.kind != TokenKind::kName) unexpected_kind(TokenKind::kName);
+        const Token token = token_;
+        advance();
+        if (token.value() == "query") return ast::OperationType::kQuery;
+        if (token.value() == "mutation") return ast::OperationType::kMutation;
+        if (token.value() == "subscription") return ast::OperationType::kSubscription;
         unexpected(token);
     }
 
@@ -228,7 +239,7 @@ class Parser {
         variable->offset = token_.start;
         variable->description = parse_description();
         expect(TokenKind::kDollar);
-        variable->variable = parse_name();
+        parse_name_into(variable->variable);
         expect(TokenKind::kColon);
         variable->type = parse_type_reference();
         if (expect_optional(TokenKind::kEquals)) variable->default_value = parse_value_literal(true);
@@ -252,12 +263,10 @@ class Parser {
         auto* field = make<ast::Selection>();
         field->kind = ast::SelectionKind::kField;
         field->offset = token_.start;
-        const ast::Name name_or_alias = parse_name();
+        parse_name_into(field->name);
         if (expect_optional(TokenKind::kColon)) {
-            field->alias = name_or_alias;
-            field->name = parse_name();
-        } else {
-            field->name = name_or_alias;
+            field->alias = field->name;
+            parse_name_into(field->name);
         }
         parse_arguments(false, field->arguments);
         parse_directives(false, field->directives);
@@ -268,11 +277,10 @@ class Parser {
     void parse_arguments(bool is_const, ast::List<ast::Argument>& out) {
         if (!expect_optional(TokenKind::kParenL)) return;
         do {
-            ast::Argument argument;
-            argument.name = parse_name();
+            ast::Argument& argument = out.emplace_back();
+            parse_name_into(argument.name);
             expect(TokenKind::kColon);
             argument.value = parse_value_literal(is_const);
-            out.push_back(argument);
         } while (!expect_optional(TokenKind::kParenR));
     }
 
@@ -307,77 +315,83 @@ class Parser {
     }
 
     ast::Name parse_fragment_name() {
-        if (token_.kind == TokenKind::kName && token_.value == "on") unexpected(token_);
+        if (token_.kind == TokenKind::kName && token_.value() == "on") unexpected(token_);
         return parse_name();
     }
 
     // ---- values ------------------------------------------------------------------------------
 
-    ast::Value* new_value(ast::ValueKind kind, const Token& token) {
+    ast::Value* new_value(ast::ValueKind kind, std::uint32_t offset) {
         auto* value = make<ast::Value>();
         value->kind = kind;
-        value->offset = token.start;
+        value->offset = offset;
         return value;
     }
 
     const ast::Value* parse_value_literal(bool is_const) {
-        const Token token = token_;
-        switch (token.kind) {
+        // Fields copied one by one (see lex::Token).
+        const TokenKind kind = token_.kind;
+        const std::uint32_t start = token_.start;
+        switch (kind) {
             case TokenKind::kBracketL: {
                 const DepthGuard guard(*this);
-                auto* list = new_value(ast::ValueKind::kList, token);
+                auto* list = new_value(ast::ValueKind::kList, start);
                 advance();
                 while (!expect_optional(TokenKind::kBracketR)) list->list.push_back(parse_value_literal(is_const));
                 return list;
             }
             case TokenKind::kBraceL: {
                 const DepthGuard guard(*this);
-                auto* object = new_value(ast::ValueKind::kObject, token);
+                auto* object = new_value(ast::ValueKind::kObject, start);
                 advance();
                 while (!expect_optional(TokenKind::kBraceR)) {
-                    ast::ObjectField field;
-                    field.name = parse_name();
+                    ast::ObjectField& field = object->fields.emplace_back();
+                    parse_name_into(field.name);
                     expect(TokenKind::kColon);
                     field.value = parse_value_literal(is_const);
-                    object->fields.push_back(field);
                 }
                 return object;
             }
             case TokenKind::kInt:
             case TokenKind::kFloat: {
+                const std::string_view text = token_.value();
                 advance();
                 auto* number =
-                    new_value(token.kind == TokenKind::kInt ? ast::ValueKind::kInt : ast::ValueKind::kFloat, token);
-                number->text = token.value;
+                    new_value(kind == TokenKind::kInt ? ast::ValueKind::kInt : ast::ValueKind::kFloat, start);
+                number->text = text;
                 return number;
             }
             case TokenKind::kString:
             case TokenKind::kBlockString:
                 return parse_string_literal();
             case TokenKind::kName: {
+                const std::string_view text = token_.value();
                 advance();
-                if (token.value == "true" || token.value == "false") {
-                    auto* boolean = new_value(ast::ValueKind::kBoolean, token);
-                    boolean->boolean = token.value == "true";
+                if (text == "true" || text == "false") {
+                    auto* boolean = new_value(ast::ValueKind::kBoolean, start);
+                    boolean->boolean = text == "true";
                     return boolean;
                 }
-                if (token.value == "null") return new_value(ast::ValueKind::kNull, token);
-                auto* enum_value = new_value(ast::ValueKind::kEnum, token);
-                enum_value->text = token.value;
+                if (text == "null") return new_value(ast::ValueKind::kNull, start);
+                auto* enum_value = new_value(ast::ValueKind::kEnum, start);
+                enum_value->text = text;
                 return enum_value;
             }
             case TokenKind::kDollar: {
                 if (is_const) {
+                    const Token dollar = token_;
                     expect(TokenKind::kDollar);
                     if (token_.kind == TokenKind::kName) {
-                        throw SyntaxError(token.start, "Unexpected variable \"$" + std::string(token_.value) +
-                                                           "\" in constant value.");
+                        throw SyntaxError(
+                            start, "Unexpected variable \"$" + std::string(token_.value()) + "\" in constant value.");
                     }
-                    unexpected(token);
+                    unexpected(dollar);
                 }
                 advance();
-                auto* variable = new_value(ast::ValueKind::kVariable, token);
-                variable->text = parse_name().value;
+                auto* variable = new_value(ast::ValueKind::kVariable, start);
+                ast::Name name;
+                parse_name_into(name);
+                variable->text = name.value;
                 return variable;
             }
             default:
@@ -386,11 +400,13 @@ class Parser {
     }
 
     const ast::Value* parse_string_literal() {
-        const Token token = token_;
+        const TokenKind kind = token_.kind;
+        const std::uint32_t start = token_.start;
+        const std::string_view text = token_.value();
         advance();
-        auto* value = new_value(ast::ValueKind::kString, token);
-        value->text = token.value;
-        value->block_string = token.kind == TokenKind::kBlockString;
+        auto* value = new_value(ast::ValueKind::kString, start);
+        value->text = text;
+        value->block_string = kind == TokenKind::kBlockString;
         return value;
     }
 
@@ -399,7 +415,7 @@ class Parser {
             auto* directive = make<ast::Directive>();
             directive->offset = token_.start;
             advance();
-            directive->name = parse_name();
+            parse_name_into(directive->name);
             parse_arguments(is_const, directive->arguments);
             out.push_back(directive);
         }
@@ -408,7 +424,7 @@ class Parser {
     // ---- types -------------------------------------------------------------------------------
 
     const ast::Type* parse_type_reference() {
-        const Token start = token_;
+        const std::uint32_t start = token_.start;
         ast::Type* type = nullptr;
         if (peek(TokenKind::kBracketL)) {
             const DepthGuard guard(*this);
@@ -417,18 +433,18 @@ class Parser {
             expect(TokenKind::kBracketR);
             type = document_.make<ast::Type>();
             type->kind = ast::TypeKind::kList;
-            type->offset = start.start;
+            type->offset = start;
             type->of = inner;
         } else {
             type = document_.make<ast::Type>();
             type->kind = ast::TypeKind::kNamed;
-            type->offset = start.start;
-            type->name = parse_name();
+            type->offset = start;
+            parse_name_into(type->name);
         }
         if (expect_optional(TokenKind::kBang)) {
             auto* non_null = document_.make<ast::Type>();
             non_null->kind = ast::TypeKind::kNonNull;
-            non_null->offset = start.start;
+            non_null->offset = start;
             non_null->of = type;
             return non_null;
         }
@@ -441,7 +457,7 @@ class Parser {
 
     std::optional<std::string_view> parse_description() {
         if (!peek_description()) return std::nullopt;
-        const std::string_view value = token_.value;
+        const std::string_view value = token_.value();
         advance();
         return value;
     }
@@ -508,7 +524,7 @@ class Parser {
         auto* field = make<ast::FieldDefinition>();
         field->offset = token_.start;
         field->description = parse_description();
-        field->name = parse_name();
+        parse_name_into(field->name);
         parse_argument_definitions(field->arguments);
         expect(TokenKind::kColon);
         field->type = parse_type_reference();
@@ -527,7 +543,7 @@ class Parser {
         auto* input = make<ast::InputValueDefinition>();
         input->offset = token_.start;
         input->description = parse_description();
-        input->name = parse_name();
+        parse_name_into(input->name);
         expect(TokenKind::kColon);
         input->type = parse_type_reference();
         if (expect_optional(TokenKind::kEquals)) input->default_value = parse_value_literal(true);
@@ -571,7 +587,7 @@ class Parser {
             value->offset = token_.start;
             value->description = parse_description();
             if (token_.kind == TokenKind::kName &&
-                (token_.value == "true" || token_.value == "false" || token_.value == "null")) {
+                (token_.value() == "true" || token_.value() == "false" || token_.value() == "null")) {
                 throw SyntaxError(token_.start, lex::token_description(token_) +
                                                     " is reserved and cannot be used for an enum value.");
             }
@@ -625,7 +641,7 @@ class Parser {
     const ast::Definition* parse_type_system_extension() {
         const Token keyword = lookahead();
         if (keyword.kind != TokenKind::kName) unexpected(keyword);
-        const std::string_view word = keyword.value;
+        const std::string_view word = keyword.value();
         const std::uint32_t start = token_.start;
         ast::Definition* definition = nullptr;
         if (word == "schema") {
