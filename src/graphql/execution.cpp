@@ -801,8 +801,7 @@ Prepared prepare(const Schema& schema, const ExecutionRequest& request, const Ex
 
 }  // namespace
 
-asio::awaitable<json::object> execute(const Schema& schema, const ExecutionRequest& request,
-                                      const ExecutionOptions& options) {
+asio::awaitable<json::object> execute(const Schema& schema, ExecutionRequest request, ExecutionOptions options) {
     Prepared prepared = prepare(schema, request, options);
     if (prepared.failure) co_return std::move(*prepared.failure);
     Executor executor(schema, *request.document, *prepared.operation, std::move(prepared.variables), request.root_value,
@@ -833,7 +832,15 @@ json::object execute_sync(const Schema& schema, const ExecutionRequest& request,
     std::exception_ptr failure;
     const bool serial = executor.is_mutation();
     asio::co_spawn(
-        io, [&]() -> asio::awaitable<void> { co_await (serial ? executor.run_serially() : executor.drain()); },
+        io,
+        [&]() -> asio::awaitable<void> {
+            // Separate statements: GCC 12 mishandles temporaries of a conditional inside co_await.
+            if (serial) {
+                co_await executor.run_serially();
+            } else {
+                co_await executor.drain();
+            }
+        },
         [&](std::exception_ptr error) { failure = error; });
     io.run();
     if (failure) std::rethrow_exception(failure);

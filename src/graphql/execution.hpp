@@ -50,8 +50,9 @@ OperationSelection select_operation(const Document& document, const std::optiona
 // Executes a request; the response is {"errors":[...], "data":...} with `data` absent when the
 // request failed before execution (unknown operation, variable coercion) and `errors` absent
 // when empty, exactly as graphql-js's execute() builds it.
-boost::asio::awaitable<boost::json::object> execute(const Schema& schema, const ExecutionRequest& request,
-                                                    const ExecutionOptions& options = {});
+// Coroutine: the request and options are taken by value so they live as long as the execution.
+boost::asio::awaitable<boost::json::object> execute(const Schema& schema, ExecutionRequest request,
+                                                    ExecutionOptions options = {});
 
 // The same, for callers without an event loop (the CLI, benchmarks, tests): when a resolver
 // met is asynchronous it drives a private io_context until the response is complete.
