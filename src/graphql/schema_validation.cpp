@@ -23,6 +23,16 @@ GraphQLError make_error(const Document& document, std::string message, std::init
     return error;
 }
 
+// Joins message parts in one allocation.
+std::string cat(std::initializer_list<std::string_view> parts) {
+    std::size_t size = 0;
+    for (const std::string_view part : parts) size += part.size();
+    std::string out;
+    out.reserve(size);
+    for (const std::string_view part : parts) out += part;
+    return out;
+}
+
 bool is_type_definition_kind(ast::DefinitionKind kind) {
     switch (kind) {
         case ast::DefinitionKind::kScalarType:
@@ -346,13 +356,14 @@ class SdlValidator {
         for (const ast::Argument& argument : node.arguments) visit_value(*argument.value);
         // ProvidedRequiredArgumentsOnDirectives (on leaving the directive)
         if (it != directives_.end()) {
-            for (const auto& [arg_name, required_type] : it->second.args) {
-                if (required_type.empty()) continue;
+            for (const auto& required : it->second.args) {
+                if (required.second.empty()) continue;
+                const std::string& arg_name = required.first;
                 const bool provided = std::any_of(node.arguments.begin(), node.arguments.end(),
                                                   [&](const ast::Argument& a) { return a.name.value == arg_name; });
                 if (!provided) {
-                    report("Argument \"@" + name + "(" + arg_name + ":)\" of type \"" + required_type +
-                               "\" is required, but it was not provided.",
+                    report(cat({"Argument \"@", name, "(", arg_name, ":)\" of type \"", required.second,
+                                "\" is required, but it was not provided."}),
                            {node.offset});
                 }
             }
@@ -571,7 +582,7 @@ class SchemaValidator {
         if (value.default_value_ast == nullptr || node == nullptr || !value.type->is_input()) return;
         validate_input_literal(
             *value.default_value_ast, *value.type, document_,
-            [&](GraphQLError error, const boost::json::array& path) {
+            [&](const GraphQLError& error, const boost::json::array& path) {
                 std::string where;
                 if (!path.empty()) {
                     where = " at ";
@@ -720,8 +731,8 @@ class SchemaValidator {
                 Offsets offsets;
                 if (interface_field.ast != nullptr) offsets.push_back(interface_field.ast->type->offset);
                 if (type_field->ast != nullptr) offsets.push_back(type_field->ast->type->offset);
-                report("Interface field " + interface_label + " expects type " + interface_field.type->to_string() +
-                           " but " + type_label + " is type " + type_field->type->to_string() + ".",
+                report(cat({"Interface field ", interface_label, " expects type ", interface_field.type->to_string(),
+                            " but ", type_label, " is type ", type_field->type->to_string(), "."}),
                        offsets);
             }
             for (const InputValue& interface_arg : interface_field.args) {
@@ -731,8 +742,8 @@ class SchemaValidator {
                     Offsets offsets;
                     if (interface_arg.ast != nullptr) offsets.push_back(interface_arg.ast->offset);
                     if (type_field->ast != nullptr) offsets.push_back(type_field->ast->offset);
-                    report("Interface field argument " + interface_arg_label + " expected but " + type_label +
-                               " does not provide it.",
+                    report(cat({"Interface field argument ", interface_arg_label, " expected but ", type_label,
+                                " does not provide it."}),
                            offsets);
                     continue;
                 }
@@ -740,9 +751,9 @@ class SchemaValidator {
                     Offsets offsets;
                     if (interface_arg.ast != nullptr) offsets.push_back(interface_arg.ast->type->offset);
                     if (type_arg->ast != nullptr) offsets.push_back(type_arg->ast->type->offset);
-                    report("Interface field argument " + interface_arg_label + " expects type " +
-                               interface_arg.type->to_string() + " but " + type_label + "(" + type_arg->name +
-                               ":) is type " + type_arg->type->to_string() + ".",
+                    report(cat({"Interface field argument ", interface_arg_label, " expects type ",
+                                interface_arg.type->to_string(), " but ", type_label, "(", type_arg->name,
+                                ":) is type ", type_arg->type->to_string(), "."}),
                            offsets);
                 }
             }
@@ -752,9 +763,9 @@ class SchemaValidator {
                     Offsets offsets;
                     if (type_arg.ast != nullptr) offsets.push_back(type_arg.ast->offset);
                     if (interface_field.ast != nullptr) offsets.push_back(interface_field.ast->offset);
-                    report("Argument \"" + type_label + "(" + type_arg.name + ":)\" must not be required type \"" +
-                               type_arg.type->to_string() + "\" if not provided by the Interface field \"" +
-                               interface_label + "\".",
+                    report(cat({"Argument \"", type_label, "(", type_arg.name, ":)\" must not be required type \"",
+                                type_arg.type->to_string(), "\" if not provided by the Interface field \"",
+                                interface_label, "\"."}),
                            offsets);
                 }
             }
@@ -765,8 +776,8 @@ class SchemaValidator {
                         offsets.push_back(*deprecated);
                     offsets.push_back(type_field->ast->type->offset);
                 }
-                report("Interface field " + interface_label + " is not deprecated, so implementation field " +
-                           type_label + " must not be deprecated.",
+                report(cat({"Interface field ", interface_label, " is not deprecated, so implementation field ",
+                            type_label, " must not be deprecated."}),
                        offsets);
             }
         }
