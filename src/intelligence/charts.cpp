@@ -7,11 +7,13 @@ namespace alatar::intelligence {
 
 namespace {
 
-boost::json::object base_spec(const std::string& title, boost::json::array values) {
-    return {{"$schema", kVegaLiteSchema},
-            {"title", title},
-            {"width", "container"},
-            {"data", {{"values", std::move(values)}}}};
+// Series stretch to the container's width; rankings and tables (a discrete y) keep Vega-Lite's default
+// size, since a container width would make vega-lite drop its fit and warn.
+boost::json::object base_spec(const std::string& title, boost::json::array values, bool container_width = false) {
+    boost::json::object spec{{"$schema", kVegaLiteSchema}, {"title", title}};
+    if (container_width) spec["width"] = "container";
+    spec["data"] = {{"values", std::move(values)}};
+    return spec;
 }
 
 boost::json::object field(std::string_view name, std::string_view type, std::string_view title) {
@@ -70,7 +72,7 @@ Chart daily_line_chart(std::string id, std::string title, const DailySeries& cur
                                                  {"value", round_to(previous->values[i], 2)}});
         }
     }
-    auto spec = base_spec(title, std::move(values));
+    auto spec = base_spec(title, std::move(values), true);
     spec["mark"] = {{"type", "line"}, {"point", true}, {"tooltip", true}};
     spec["encoding"] = {{"x", field("date", "temporal", "Date")},
                         {"y", field("value", "quantitative", current.unit)},
@@ -87,7 +89,7 @@ Chart weekly_line_chart(std::string id, std::string title, const WeeklySeries& s
                                              {"days", p.days},
                                              {"partial", p.days < 7}});
     }
-    auto spec = base_spec(title, std::move(values));
+    auto spec = base_spec(title, std::move(values), true);
     spec["mark"] = {{"type", "line"}, {"point", true}, {"tooltip", true}};
     spec["encoding"] = {{"x", field("week", "temporal", "Week starting")},
                         {"y", field("value", "quantitative", series.unit)}};
@@ -108,7 +110,7 @@ Chart forecast_chart(std::string id, std::string title, const DailySeries& histo
                                              {"lower", round_to(forecast.lower[h], 2)},
                                              {"upper", round_to(forecast.upper[h], 2)}});
     }
-    auto spec = base_spec(title, std::move(values));
+    auto spec = base_spec(title, std::move(values), true);
     boost::json::object band{
         {"transform", boost::json::array{boost::json::object{{"filter", "datum.series === 'Forecast'"}}}},
         {"mark", {{"type", "area"}, {"opacity", 0.2}}},
