@@ -382,7 +382,7 @@ boost::json::object analyze(const Dataset& ds, Intent intent, const PeriodSelect
     if (!cav.empty())
         summary +=
             " Caveats: " + cav.front() + (cav.size() > 1 ? " (and " + std::to_string(cav.size() - 1) + " more)" : "");
-    result["summary"] = std::move(summary);
+    result["summary"] = summary;
     result["kpis"] = std::move(kpis);
     result["visualizations"] = std::move(charts);
     result["recommendations"] = std::move(recommendations);

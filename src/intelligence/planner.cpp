@@ -12,7 +12,7 @@ class PlanBuilder {
   public:
     explicit PlanBuilder(const PeriodSelection& period) : period_(period_json(period)) {}
 
-    std::string add(std::string_view department, std::string_view tool, boost::json::object extra = {},
+    std::string add(std::string_view department, std::string_view tool, const boost::json::object& extra = {},
                     std::vector<std::string> depends_on = {}) {
         boost::json::object input = period_;
         for (auto& [k, v] : extra) input[k] = v;

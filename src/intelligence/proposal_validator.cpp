@@ -121,7 +121,7 @@ class Checker {
         }
         std::string clean = sanitize_html(*s);
         if (html_text(clean).empty()) fail(rule::kHtmlEmpty, std::string(name), "has no text");
-        result_.parameters[name] = std::move(clean);
+        result_.parameters[name] = clean;
     }
 
   private:
