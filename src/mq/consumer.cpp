@@ -1,48 +1,12 @@
 #include "mq/consumer.hpp"
 
-#include <poll.h>
-#include <sys/eventfd.h>
-#include <unistd.h>
-
 #include <algorithm>
-#include <array>
-#include <cerrno>
 
 #include "common/error.hpp"
 #include "mq/publisher.hpp"
+#include "mq/wakeup.hpp"
 
 namespace alatar::mq {
-
-// An eventfd other threads signal to interrupt the consumer thread's poll().
-class Consumer::Wakeup {
-  public:
-    Wakeup() : fd_(::eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC)) {
-        if (fd_ < 0) throw Error(ErrorCode::kInternal, "eventfd failed");
-    }
-    ~Wakeup() { ::close(fd_); }
-    Wakeup(const Wakeup&) = delete;
-    Wakeup& operator=(const Wakeup&) = delete;
-    Wakeup(Wakeup&&) = delete;
-    Wakeup& operator=(Wakeup&&) = delete;
-
-    int fd() const noexcept { return fd_; }
-    void notify() const noexcept {
-        const std::uint64_t one = 1;
-        [[maybe_unused]] const auto n = ::write(fd_, &one, sizeof one);
-    }
-    void drain() const noexcept {
-        std::uint64_t value = 0;
-        [[maybe_unused]] const auto n = ::read(fd_, &value, sizeof value);
-    }
-    // Sleeps up to `d` unless notified; returns early on notify.
-    void wait(std::chrono::milliseconds d) const noexcept {
-        pollfd p{fd_, POLLIN, 0};
-        if (::poll(&p, 1, static_cast<int>(d.count())) > 0) drain();
-    }
-
-  private:
-    int fd_;
-};
 
 Consumer::Consumer(AmqpUrl url, Names names, ConsumerOptions options, Handler handler, Logger log,
                    Publisher* retry_publisher)
@@ -124,16 +88,10 @@ void Consumer::connect() {
 
 void Consumer::serve_once() {
     drain_settlements();
-    if (!conn_->has_buffered_input()) {
-        std::array<pollfd, 2> fds{pollfd{conn_->socket_fd(), POLLIN, 0}, pollfd{wakeup_->fd(), POLLIN, 0}};
-        // Bounded wait so heartbeats are serviced even when nothing happens.
-        const int rc = ::poll(fds.data(), fds.size(), 1000);
-        if (rc < 0 && errno != EINTR) throw Error(ErrorCode::kInternal, "poll failed");
-        if (rc > 0 && (fds[1].revents & POLLIN) != 0) wakeup_->drain();
-        if (rc <= 0 || fds[0].revents == 0) {
-            conn_->wait_event(std::chrono::milliseconds{0});  // heartbeats only; no data is waiting
-            return;
-        }
+    // Bounded wait so heartbeats are serviced even when nothing happens.
+    if (!wakeup_->wait_for_input(*conn_, std::chrono::milliseconds{1000})) {
+        conn_->wait_event(std::chrono::milliseconds{0});  // heartbeats only; no data is waiting
+        return;
     }
     auto event = conn_->wait_event(std::chrono::milliseconds{10});
     if (auto* d = std::get_if<ReceivedDelivery>(&event)) handle(std::move(*d));

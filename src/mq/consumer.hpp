@@ -31,6 +31,7 @@
 namespace alatar::mq {
 
 class Publisher;
+class Wakeup;
 
 enum class Verdict {
     kAck,       // done
@@ -116,7 +117,6 @@ class Consumer {
         std::string work_key;
         std::int64_t attempts{0};
     };
-    class Wakeup;
 
     void run();
     void connect();

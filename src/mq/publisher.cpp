@@ -6,6 +6,7 @@
 #include <variant>
 
 #include "common/error.hpp"
+#include "mq/wakeup.hpp"
 
 namespace alatar::mq {
 
@@ -100,7 +101,7 @@ struct Publisher::Session {
 };
 
 Publisher::Publisher(AmqpUrl url, Logger log, PublisherOptions options)
-    : url_(std::move(url)), log_(std::move(log)), options_(std::move(options)) {
+    : url_(std::move(url)), log_(std::move(log)), options_(std::move(options)), wakeup_(std::make_unique<Wakeup>()) {
     thread_ = std::thread([this] { run(); });
 }
 
@@ -135,6 +136,7 @@ void Publisher::publish_blocking(std::string exchange, std::string routing_key, 
         queue_.push_back(std::move(req));
     }
     cv_.notify_one();
+    wakeup_->notify();
     if (deadline.is_never()) {
         done.wait();
     } else if (done.wait_until(deadline.time_point() + std::chrono::milliseconds{200}) == std::future_status::timeout) {
@@ -203,10 +205,12 @@ void Publisher::run() {
                 s.in_flight.emplace(seq, req);
                 s.conn->publish(1, req->exchange, req->routing_key, req->message, req->mandatory);
             }
-            const auto event =
-                s.conn->wait_event(s.in_flight.empty() ? std::chrono::milliseconds{0} : std::chrono::milliseconds{50});
-            if (const auto* c = std::get_if<ConfirmEvent>(&event)) s.on_confirm(*c);
-            if (const auto* r = std::get_if<ReturnEvent>(&event)) s.on_return(*r);
+            // Wakes for confirms and for new requests alike, so concurrent callers are pipelined at once.
+            if (!s.in_flight.empty() && wakeup_->wait_for_input(*s.conn, std::chrono::milliseconds{50})) {
+                const auto event = s.conn->wait_event(std::chrono::milliseconds{10});
+                if (const auto* c = std::get_if<ConfirmEvent>(&event)) s.on_confirm(*c);
+                if (const auto* r = std::get_if<ReturnEvent>(&event)) s.on_return(*r);
+            }
             if (s.in_flight.empty() && s.pending.empty()) s.serial = false;
         } catch (const Error& e) {
             log_.log_exception(LogLevel::kWarning, "publisher connection lost; unconfirmed messages will be resent", e,

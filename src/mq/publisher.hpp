@@ -26,6 +26,8 @@
 
 namespace alatar::mq {
 
+class Wakeup;
+
 struct PublisherOptions {
     ConnectOptions connect{.connection_name = "alatar-publisher"};
     std::size_t max_in_flight{256};  // unconfirmed messages on the wire
@@ -66,6 +68,7 @@ class Publisher {
     AmqpUrl url_;
     Logger log_;
     PublisherOptions options_;
+    std::unique_ptr<Wakeup> wakeup_;  // interrupts the thread's wait for confirms
     std::mutex mutex_;
     std::condition_variable cv_;
     std::deque<RequestPtr> queue_;  // guarded by mutex_
