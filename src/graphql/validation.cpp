@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "graphql/rules/context.hpp"
+#include "graphql/rules/operation_measure.hpp"
 #include "graphql/rules/rules.hpp"
 #include "graphql/rules/walk.hpp"
 #include "graphql/type_info.hpp"
@@ -265,6 +266,15 @@ Errors validate(const Schema& schema, const Document& document, const Validation
         errors.push_back(std::move(error));
     }
     return errors;
+}
+
+std::size_t operation_cost(const Schema& schema, const Document& document, const ast::Definition& operation) {
+    Errors errors;
+    const ValidationOptions options;
+    const MetaFields meta(schema);
+    TypeInfo type_info(schema, meta);
+    validation::Context context(schema, document, options, type_info, errors);
+    return validation::OperationMeasurer(context).measure(operation).cost;
 }
 
 }  // namespace alatar::graphql

@@ -12,6 +12,51 @@
 namespace alatar::graphql::validation {
 namespace {
 
+// graphql-js sorts the suggested types with a comparator that is not a total order, so the
+// result depends on the sort algorithm: this replays V8's Array.prototype.sort for arrays
+// shorter than its minimum run (64): take the leading run (reversed when descending), then
+// binary insertion. Longer arrays fall back to a stable sort.
+template <class T, class Compare>
+void js_sort(std::vector<T>& items, Compare compare) {
+    const std::size_t n = items.size();
+    if (n < 2) {
+        return;
+    }
+    if (n >= 64) {
+        std::stable_sort(items.begin(), items.end(), [&](const T& a, const T& b) { return compare(a, b) < 0; });
+        return;
+    }
+    std::size_t run = 2;
+    const bool descending = compare(items[1], items[0]) < 0;
+    for (std::size_t i = 2; i < n; ++i) {
+        const int order = compare(items[i], items[i - 1]);
+        if (descending ? order >= 0 : order < 0) {
+            break;
+        }
+        ++run;
+    }
+    if (descending) {
+        std::reverse(items.begin(), items.begin() + static_cast<std::ptrdiff_t>(run));
+    }
+    for (std::size_t start = run; start < n; ++start) {
+        T pivot = items[start];
+        std::size_t left = 0;
+        std::size_t right = start;
+        while (left < right) {
+            const std::size_t mid = left + ((right - left) >> 1U);
+            if (compare(pivot, items[mid]) < 0) {
+                right = mid;
+            } else {
+                left = mid + 1;
+            }
+        }
+        for (std::size_t i = start; i > left; --i) {
+            items[i] = items[i - 1];
+        }
+        items[left] = pivot;
+    }
+}
+
 class FieldsOnCorrectType final : public Rule {
   public:
     explicit FieldsOnCorrectType(Context& context) : Rule(context, on_enter(NodeKind::kField)) {}
@@ -61,18 +106,18 @@ class FieldsOnCorrectType final : public Rule {
                 ++usage[interface];
             }
         }
-        std::stable_sort(types.begin(), types.end(), [&](const Type* a, const Type* b) {
+        js_sort(types, [&](const Type* a, const Type* b) {
             const int diff = usage[b] - usage[a];
             if (diff != 0) {
-                return diff < 0;
+                return diff;
             }
             if (a->kind == TypeKind::kInterface && schema.is_sub_type(*a, *b)) {
-                return true;
+                return -1;
             }
             if (b->kind == TypeKind::kInterface && schema.is_sub_type(*b, *a)) {
-                return false;
+                return 1;
             }
-            return natural_compare(a->name, b->name) < 0;
+            return natural_compare(a->name, b->name);
         });
         std::vector<std::string_view> names;
         names.reserve(types.size());
