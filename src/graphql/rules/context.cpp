@@ -118,6 +118,24 @@ const ast::Definition* Context::fragment(std::string_view name) {
     return it == fragments_.end() ? nullptr : it->second;
 }
 
+const ast::Definition* Context::document_directive(std::string_view name) {
+    if (!directives_indexed_) {
+        directives_indexed_ = true;
+        for (const ast::Definition* def : document_.definitions()) {
+            if (def->kind == ast::DefinitionKind::kDirective && def->name) {
+                document_directives_.push_back(def);
+            }
+        }
+    }
+    const ast::Definition* found = nullptr;  // the last definition wins
+    for (const ast::Definition* def : document_directives_) {
+        if (def->name->value == name) {
+            found = def;
+        }
+    }
+    return found;
+}
+
 std::span<const ast::Selection* const> Context::fragment_spreads(const ast::SelectionSet& set) {
     auto [it, inserted] = spreads_.try_emplace(&set);
     if (inserted) {

@@ -61,6 +61,10 @@ class Context {
     // The operation's usages followed by those of every fragment it reaches.
     std::span<const VariableUsage> recursive_variable_usages(const ast::Definition& operation);
 
+    // A directive defined in the document itself (it overrides the schema's, as graphql-js's
+    // rules let it); null when the document defines none of that name.
+    const ast::Definition* document_directive(std::string_view name);
+
     // graphql-js bounds the work spent expanding fragments (50,000 units) and aborts with
     // "Validation aborted." beyond it.
     void spend_fragment_work(std::size_t cost);
@@ -80,6 +84,8 @@ class Context {
     Errors& errors_;
     std::ptrdiff_t remaining_fragment_work_ = 50'000;
     bool fragments_indexed_ = false;
+    bool directives_indexed_ = false;
+    std::vector<const ast::Definition*> document_directives_;
     std::unordered_map<std::string_view, const ast::Definition*> fragments_;
     std::unordered_map<const ast::SelectionSet*, std::vector<const ast::Selection*>> spreads_;
     std::unordered_map<const ast::Definition*, std::vector<VariableUsage>> usages_;

@@ -1,6 +1,6 @@
 // graphql-js KnownArgumentNamesRule (https://spec.graphql.org/October2021/#sec-Argument-Names):
 // arguments of known directives and of known fields must be defined.
-#include <unordered_map>
+#include <algorithm>
 #include <vector>
 
 #include "graphql/rules/rule_util.hpp"
@@ -13,42 +13,33 @@ namespace {
 class KnownArgumentNames final : public Rule {
   public:
     explicit KnownArgumentNames(Context& context)
-        : Rule(context, on_enter(NodeKind::kDirective) | on_enter(NodeKind::kArgument)) {
-        for (const DirectiveDefinition& directive : context.schema().directives()) {
-            auto& names = directive_args_[directive.name];
-            for (const InputValue& arg : directive.args) {
-                names.emplace_back(arg.name);
-            }
-        }
-        for (const ast::Definition* def : context.document().definitions()) {
-            if (def->kind == ast::DefinitionKind::kDirective && def->name) {
-                auto& names = directive_args_[def->name->value];
-                names.clear();
-                for (const ast::InputValueDefinition* arg : def->input_fields) {
-                    names.push_back(arg->name.value);
-                }
-            }
-        }
-    }
+        : Rule(context, on_enter(NodeKind::kDirective) | on_enter(NodeKind::kArgument)) {}
 
     // Directive arguments are checked here; the walk then skips them (graphql-js returns false),
     // so arguments of unknown directives are not reported against the field.
     bool enter_directive(const ast::Directive& directive, std::string_view /*location*/) override {
-        auto known = directive_args_.find(directive.name.value);
-        if (known == directive_args_.end()) {
+        if (directive.arguments.empty()) {
+            return false;
+        }
+        known_.clear();
+        if (const ast::Definition* local = context().document_directive(directive.name.value)) {
+            for (const ast::InputValueDefinition* arg : local->input_fields) {
+                known_.push_back(arg->name.value);
+            }
+        } else if (const DirectiveDefinition* def = context().schema().directive(directive.name.value)) {
+            for (const InputValue& arg : def->args) {
+                known_.emplace_back(arg.name);
+            }
+        } else {
             return false;
         }
         for (const ast::Argument& arg : directive.arguments) {
-            bool found = false;
-            for (std::string_view name : known->second) {
-                found = found || name == arg.name.value;
-            }
-            if (found) {
+            if (std::find(known_.begin(), known_.end(), arg.name.value) != known_.end()) {
                 continue;
             }
             std::vector<std::string_view> suggestions;
             if (!context().hide_suggestions()) {
-                suggestions = suggestion_list(arg.name.value, known->second);
+                suggestions = suggestion_list(arg.name.value, known_);
             }
             context().report(concat("Unknown argument \"", arg.name.value, "\" on directive \"@", directive.name.value,
                                     "\".", did_you_mean(suggestions)),
@@ -79,7 +70,7 @@ class KnownArgumentNames final : public Rule {
     }
 
   private:
-    std::unordered_map<std::string_view, std::vector<std::string_view>> directive_args_;
+    std::vector<std::string_view> known_;  // reused between directives
 };
 
 }  // namespace

@@ -1,8 +1,6 @@
 // graphql-js ProvidedRequiredArgumentsRule
 // (https://spec.graphql.org/October2021/#sec-Required-Arguments): reported when leaving the
 // field or directive, after everything inside it.
-#include <unordered_map>
-#include <vector>
 
 #include "graphql/rules/rule_util.hpp"
 #include "graphql/rules/rules.hpp"
@@ -19,36 +17,10 @@ bool provided(const ast::List<ast::Argument>& args, std::string_view name) {
     return false;
 }
 
-struct RequiredArg {
-    std::string_view name;
-    std::string type;
-};
-
 class ProvidedRequiredArguments final : public Rule {
   public:
     explicit ProvidedRequiredArguments(Context& context)
-        : Rule(context, on_leave(NodeKind::kField) | on_leave(NodeKind::kDirective)) {
-        for (const DirectiveDefinition& directive : context.schema().directives()) {
-            auto& required = required_[directive.name];
-            for (const InputValue& arg : directive.args) {
-                if (is_required(arg)) {
-                    required.push_back(RequiredArg{arg.name, arg.type->to_string()});
-                }
-            }
-        }
-        for (const ast::Definition* def : context.document().definitions()) {
-            if (def->kind == ast::DefinitionKind::kDirective && def->name) {
-                auto& required = required_[def->name->value];
-                required.clear();
-                for (const ast::InputValueDefinition* arg : def->input_fields) {
-                    if (arg->type != nullptr && arg->type->kind == ast::TypeKind::kNonNull &&
-                        arg->default_value == nullptr) {
-                        required.push_back(RequiredArg{arg->name.value, print_type(*arg->type)});
-                    }
-                }
-            }
-        }
-    }
+        : Rule(context, on_leave(NodeKind::kField) | on_leave(NodeKind::kDirective)) {}
 
     void leave_field(const ast::Selection& field) override {
         const FieldDefinition* def = context().type_info().field_def();
@@ -67,21 +39,28 @@ class ProvidedRequiredArguments final : public Rule {
     }
 
     void leave_directive(const ast::Directive& directive) override {
-        auto it = required_.find(directive.name.value);
-        if (it == required_.end()) {
-            return;
-        }
-        for (const RequiredArg& arg : it->second) {
-            if (!provided(directive.arguments, arg.name)) {
-                context().report(concat("Argument \"@", directive.name.value, "(", arg.name, ":)\" of type \"",
-                                        arg.type, "\" is required, but it was not provided."),
-                                 {directive.offset});
+        if (const ast::Definition* local = context().document_directive(directive.name.value)) {
+            for (const ast::InputValueDefinition* arg : local->input_fields) {
+                if (arg->type != nullptr && arg->type->kind == ast::TypeKind::kNonNull &&
+                    arg->default_value == nullptr && !provided(directive.arguments, arg->name.value)) {
+                    report(directive, arg->name.value, print_type(*arg->type));
+                }
+            }
+        } else if (const DirectiveDefinition* def = context().schema().directive(directive.name.value)) {
+            for (const InputValue& arg : def->args) {
+                if (is_required(arg) && !provided(directive.arguments, arg.name)) {
+                    report(directive, arg.name, arg.type->to_string());
+                }
             }
         }
     }
 
   private:
-    std::unordered_map<std::string_view, std::vector<RequiredArg>> required_;
+    void report(const ast::Directive& directive, std::string_view arg, const std::string& type) {
+        context().report(concat("Argument \"@", directive.name.value, "(", arg, ":)\" of type \"", type,
+                                "\" is required, but it was not provided."),
+                         {directive.offset});
+    }
 };
 
 }  // namespace

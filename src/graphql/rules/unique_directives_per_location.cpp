@@ -19,16 +19,7 @@ class UniqueDirectivesPerLocation final : public Rule {
         : Rule(context, on_enter(NodeKind::kOperation) | on_enter(NodeKind::kFragmentDefinition) |
                             on_enter(NodeKind::kVariableDefinition) | on_enter(NodeKind::kField) |
                             on_enter(NodeKind::kFragmentSpread) | on_enter(NodeKind::kInlineFragment) |
-                            on_enter(NodeKind::kSdlNode)) {
-        for (const DirectiveDefinition& directive : context.schema().directives()) {
-            unique_[directive.name] = !directive.repeatable;
-        }
-        for (const ast::Definition* def : context.document().definitions()) {
-            if (def->kind == ast::DefinitionKind::kDirective && def->name) {
-                unique_[def->name->value] = !def->repeatable;
-            }
-        }
-    }
+                            on_enter(NodeKind::kSdlNode)) {}
 
     bool enter_operation(const ast::Definition& def) override { return check_local(def.directives); }
     bool enter_fragment_definition(const ast::Definition& def) override { return check_local(def.directives); }
@@ -61,10 +52,18 @@ class UniqueDirectivesPerLocation final : public Rule {
         return true;
     }
 
+    // Known and not repeatable (a document's own definition overrides the schema's).
+    bool is_unique(std::string_view name) {
+        if (const ast::Definition* local = context().document_directive(name)) {
+            return !local->repeatable;
+        }
+        const DirectiveDefinition* def = context().schema().directive(name);
+        return def != nullptr && !def->repeatable;
+    }
+
     void check(std::span<const ast::Directive* const> directives, Seen& seen) {
         for (const ast::Directive* directive : directives) {
-            auto unique = unique_.find(directive->name.value);
-            if (unique == unique_.end() || !unique->second) {
+            if (!is_unique(directive->name.value)) {
                 continue;
             }
             auto [it, inserted] = seen.try_emplace(directive->name.value, directive->offset);
@@ -76,7 +75,6 @@ class UniqueDirectivesPerLocation final : public Rule {
         }
     }
 
-    std::unordered_map<std::string_view, bool> unique_;
     Seen schema_seen_;
     std::unordered_map<std::string_view, Seen> type_seen_;
     std::unordered_map<std::string_view, Seen> directive_seen_;
