@@ -35,7 +35,7 @@ inline bool eventually(const std::function<bool()>& done, std::chrono::milliseco
     return true;
 }
 
-class BrokerTest : public ::testing::Test {
+class MqBrokerTest : public ::testing::Test {
   protected:
     static constexpr std::int64_t kDeliveryLimit = 2;
 

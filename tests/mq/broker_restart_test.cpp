@@ -20,10 +20,10 @@ namespace alatar::mq {
 namespace {
 
 using namespace std::chrono_literals;
-using testing_support::BrokerTest;
+using testing_support::MqBrokerTest;
 using testing_support::eventually;
 
-TEST_F(BrokerTest, SurvivesBrokerRestart) {
+TEST_F(MqBrokerTest, SurvivesBrokerRestart) {
     Publisher publisher(url_, log_);
     std::mutex mutex;
     std::set<std::string> received;

@@ -19,7 +19,7 @@ namespace alatar::mq {
 namespace {
 
 using namespace std::chrono_literals;
-using testing_support::BrokerTest;
+using testing_support::MqBrokerTest;
 using testing_support::eventually;
 
 Envelope task(std::string_view type, int n) {
@@ -54,7 +54,7 @@ ConsumerOptions consume(const Names& names, WorkQueue q, std::uint16_t prefetch 
     return o;
 }
 
-TEST_F(BrokerTest, PublishConfirmedThenConsumedAndAcked) {
+TEST_F(MqBrokerTest, PublishConfirmedThenConsumedAndAcked) {
     Publisher publisher(url_, log_);
     const auto sent = task("analysis.requested", 1);
     publisher.publish_blocking(names().work_exchange(), "orchestrator", sent, Deadline::after(10s));
@@ -86,7 +86,7 @@ TEST_F(BrokerTest, PublishConfirmedThenConsumedAndAcked) {
     EXPECT_EQ(ready(names().queue(WorkQueue::kOrchestrator)), 0U);
 }
 
-TEST_F(BrokerTest, UnroutableAndMissingExchangeFailTyped) {
+TEST_F(MqBrokerTest, UnroutableAndMissingExchangeFailTyped) {
     Publisher publisher(url_, log_);
     try {
         publisher.publish_blocking(names().work_exchange(), "no.such.key", task("x", 1), Deadline::after(10s));
@@ -106,7 +106,7 @@ TEST_F(BrokerTest, UnroutableAndMissingExchangeFailTyped) {
     EXPECT_EQ(ready(names().queue(WorkQueue::kActions)), 1U);
 }
 
-TEST_F(BrokerTest, ManyThreadsPublishThroughOnePublisher) {
+TEST_F(MqBrokerTest, ManyThreadsPublishThroughOnePublisher) {
     Publisher publisher(url_, log_);
     std::vector<std::thread> threads;
     std::atomic<int> failures{0};
@@ -128,7 +128,7 @@ TEST_F(BrokerTest, ManyThreadsPublishThroughOnePublisher) {
     EXPECT_EQ(publisher.connection_count(), 1U);
 }
 
-TEST_F(BrokerTest, RetryTierRedeliversAfterItsDelay) {
+TEST_F(MqBrokerTest, RetryTierRedeliversAfterItsDelay) {
     Publisher publisher(url_, log_);
     Inbox inbox;
     std::vector<std::chrono::steady_clock::time_point> times;
@@ -158,7 +158,7 @@ TEST_F(BrokerTest, RetryTierRedeliversAfterItsDelay) {
     EXPECT_EQ(ready(names().dead_letter_queue()), 0U);
 }
 
-TEST_F(BrokerTest, ExhaustedRetriesGoToTheDlq) {
+TEST_F(MqBrokerTest, ExhaustedRetriesGoToTheDlq) {
     Publisher publisher(url_, log_);
     Inbox inbox;
     ConsumerOptions o = consume(names(), WorkQueue::kQualitative);
@@ -183,7 +183,7 @@ TEST_F(BrokerTest, ExhaustedRetriesGoToTheDlq) {
     EXPECT_EQ(dead[0].work_key, "dept.qualitative");
 }
 
-TEST_F(BrokerTest, DeliveryLimitDeadLettersAMessageThatKeepsFailing) {
+TEST_F(MqBrokerTest, DeliveryLimitDeadLettersAMessageThatKeepsFailing) {
     Publisher publisher(url_, log_);
     Inbox inbox;
     Consumer consumer(
@@ -211,7 +211,7 @@ TEST_F(BrokerTest, DeliveryLimitDeadLettersAMessageThatKeepsFailing) {
     EXPECT_EQ(dead[0].work_key, "actions");
 }
 
-TEST_F(BrokerTest, DlqListReplayAndPurge) {
+TEST_F(MqBrokerTest, DlqListReplayAndPurge) {
     Publisher publisher(url_, log_);
     std::vector<Envelope> sent;
     for (int i = 0; i < 3; ++i) {
@@ -289,7 +289,7 @@ TEST_F(BrokerTest, DlqListReplayAndPurge) {
     EXPECT_TRUE(dlq_list(url_, names()).empty());
 }
 
-TEST_F(BrokerTest, PrefetchBoundsUnackedDeliveries) {
+TEST_F(MqBrokerTest, PrefetchBoundsUnackedDeliveries) {
     constexpr std::uint16_t kPrefetch = 3;
     constexpr int kMessages = 10;
     Publisher publisher(url_, log_);
@@ -335,7 +335,7 @@ TEST_F(BrokerTest, PrefetchBoundsUnackedDeliveries) {
     EXPECT_TRUE(eventually([&] { return ready(names().queue(WorkQueue::kRecommendation)) == 0; }, 5s));
 }
 
-TEST_F(BrokerTest, EventsReachEverySubscriber) {
+TEST_F(MqBrokerTest, EventsReachEverySubscriber) {
     Publisher publisher(url_, log_);
     EventPublisher events(publisher, names());
     Inbox a;
@@ -365,7 +365,7 @@ TEST_F(BrokerTest, EventsReachEverySubscriber) {
     }
 }
 
-TEST_F(BrokerTest, TopologyDeclarationIsIdempotentAndChecksArguments) {
+TEST_F(MqBrokerTest, TopologyDeclarationIsIdempotentAndChecksArguments) {
     declare_topology(*admin_, 1, names(), TopologyOptions{.delivery_limit = kDeliveryLimit});
     EXPECT_EQ(ready(names().queue(WorkQueue::kOrchestrator)), 0U);
     AmqpConnection c(url_);
