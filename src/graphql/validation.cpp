@@ -1,6 +1,7 @@
 #include "graphql/validation.hpp"
 
 #include <array>
+#include <stdexcept>
 #include <vector>
 
 #include "graphql/rules/context.hpp"
@@ -29,6 +30,25 @@ class Walker {
             }
         }
     }
+
+    // The rules hooked on one node kind, in rule order; fixed capacity so building the
+    // dispatch table allocates nothing.
+    class RuleList {
+      public:
+        static constexpr std::size_t kCapacity = 48;
+        void push_back(Rule* rule) {
+            if (size_ == kCapacity) {
+                throw std::length_error("too many validation rules");
+            }
+            rules_[size_++] = rule;
+        }
+        Rule* const* begin() const { return rules_.data(); }
+        Rule* const* end() const { return rules_.data() + size_; }
+
+      private:
+        std::array<Rule*, kCapacity> rules_{};
+        std::size_t size_ = 0;
+    };
 
     bool enter_document(const Document& d) {
         enter(NodeKind::kDocument, &d, [&](Rule& r) { return r.enter_document(d); });
@@ -182,8 +202,8 @@ class Walker {
     }
 
     TypeInfo& type_info_;
-    std::array<std::vector<Rule*>, kKinds> enter_;
-    std::array<std::vector<Rule*>, kKinds> leave_;
+    std::array<RuleList, kKinds> enter_;
+    std::array<RuleList, kKinds> leave_;
 };
 
 namespace {

@@ -47,9 +47,42 @@ struct CollectResult {
     std::vector<const ast::Definition*> fragments;  // distinct spread targets, in order
     std::unordered_map<const CollectResult*, std::vector<Overlap>> overlaps;
 
+    // Small sets are searched linearly; the index is built only past kIndexThreshold groups.
+    static constexpr std::size_t kIndexThreshold = 16;
+
     const FieldGroup* find(std::string_view name) const {
+        if (index.empty()) {
+            for (const FieldGroup& group : groups) {
+                if (group.response_name == name) {
+                    return &group;
+                }
+            }
+            return nullptr;
+        }
         auto it = index.find(name);
         return it == index.end() ? nullptr : &groups[it->second];
+    }
+
+    FieldGroup& group_for(std::string_view name) {
+        if (index.empty()) {
+            for (FieldGroup& group : groups) {
+                if (group.response_name == name) {
+                    return group;
+                }
+            }
+            groups.push_back(FieldGroup{name, {}});
+            if (groups.size() > kIndexThreshold) {
+                for (std::size_t i = 0; i < groups.size(); ++i) {
+                    index.emplace(groups[i].response_name, i);
+                }
+            }
+            return groups.back();
+        }
+        auto [it, inserted] = index.try_emplace(name, groups.size());
+        if (inserted) {
+            groups.push_back(FieldGroup{name, {}});
+        }
+        return groups[it->second];
     }
 };
 
@@ -203,12 +236,7 @@ class OverlappingFieldsCanBeMerged final : public Rule {
                         parent, selection, def,
                         selection->arguments.empty() && selection->selection_set == nullptr && stream == nullptr,
                         stream};
-                    const std::string_view key = selection->response_key();
-                    auto [it, inserted] = result.index.try_emplace(key, result.groups.size());
-                    if (inserted) {
-                        result.groups.push_back(FieldGroup{key, {}});
-                    }
-                    result.groups[it->second].fields.push_back(details);
+                    result.group_for(selection->response_key()).fields.push_back(details);
                     break;
                 }
                 case ast::SelectionKind::kFragmentSpread:
