@@ -3,6 +3,9 @@
 
 #include <vector>
 
+#include "agents/worker_command.hpp"
+#include "api/api_command.hpp"
+#include "app/dev_command.hpp"
 #include "db/migrate_command.hpp"
 #include "graphql/cli_command.hpp"
 #include "mq/dlq_command.hpp"
@@ -14,7 +17,10 @@ std::span<const Command> commands() {
         {"migrate", "apply pending database migrations", &alatar::db::run_migrate},
         {"graphql", "GraphQL engine tools: exec, validate, print-schema, introspect",
          &alatar::graphql::run_graphql_command},
+        {"dev", "everything on one machine: services, simulator, API, workers, demo login", &run_dev},
         {"dlq", "list, replay or purge dead-lettered messages", &alatar::mq::run_dlq_command},
+        {"api", "run the API server (GraphQL over HTTP and WebSocket) until SIGTERM", &alatar::api::run_api_command},
+        {"worker", "run the agents: consume the work queues until SIGTERM", &alatar::agents::run_worker_command},
     };
     return kCommands;
 }

@@ -152,6 +152,8 @@ std::span<const KeySpec> key_table() {
         {"max_body_bytes", &Config::max_body_bytes, "1048576", S::kPublic, range(1024, std::int64_t{1} << 30)},
         {"request_timeout", &Config::request_timeout, "30s", S::kPublic, range(1, kMsPerHour)},
         {"trust_proxy", &Config::trust_proxy, "false", S::kPublic, {}},
+        {"amqp_prefix", &Config::amqp_prefix, "alatar", S::kPublic, valid(check_word)},
+        {"analysis_timeout", &Config::analysis_timeout, "10m", S::kPublic, range(1000, kMsPerDay)},
     };
     return kTable;
 }

@@ -81,6 +81,8 @@ struct Config {
     std::int64_t max_body_bytes{};
     Duration request_timeout{};
     bool trust_proxy{};  // take the client address from X-Forwarded-For (only behind a trusted proxy)
+    std::string amqp_prefix;      // names of the RabbitMQ exchanges and queues: <prefix>.work, <prefix>.dlq, ...
+    Duration analysis_timeout{};  // an analysis with no progress for this long is failed by the workers
 
     // Compiled defaults only.
     static Config defaults();

@@ -1,0 +1,82 @@
+#pragma once
+// The outbox relay: publishes committed outbox rows to RabbitMQ with publisher confirms and marks them sent.
+//
+// One thread per relay. Each round is one transaction that takes a transaction-level advisory lock (so among
+// all API and worker processes one relay publishes at a time, in outbox id order: events of one request leave
+// in the order their changes committed), claims up to `batch` unsent rows with FOR UPDATE SKIP LOCKED,
+// publishes them, and marks the confirmed ones sent. While the broker is down a round stops at the first
+// failure, keeps the rest for later and the thread backs off: nothing is lost and the API keeps accepting
+// requests. A row the broker refuses for good (unroutable) is retried with growing delays instead of blocking
+// the rows behind it. Delivery is at least once: a crash after publishing but before commit re-publishes the
+// same message ids, which idempotent consumers absorb.
+#include <chrono>
+#include <condition_variable>
+#include <cstddef>
+#include <cstdint>
+#include <mutex>
+#include <thread>
+
+#include "common/log.hpp"
+#include "db/pool.hpp"
+#include "mq/publisher.hpp"
+#include "mq/topology.hpp"
+
+namespace alatar::agents {
+
+struct OutboxRelayOptions {
+    std::size_t batch{200};
+    std::chrono::milliseconds idle_poll{100};         // wait between rounds that found nothing
+    std::chrono::milliseconds publish_timeout{5000};  // per message, while the broker is unreachable
+    std::chrono::milliseconds max_backoff{5000};      // after failed rounds
+    std::chrono::hours keep_sent{1};                  // sent rows are deleted after this
+    bool start_thread{true};                          // false: tests drive run_once() themselves
+};
+
+struct RelayRound {
+    std::size_t sent{0};
+    std::size_t failed{0};
+    bool locked{true};  // false when another relay held the lock
+};
+
+class OutboxRelay {
+  public:
+    // `pool` and `publisher` must outlive the relay.
+    OutboxRelay(db::Pool& pool, mq::Publisher& publisher, mq::Names names, Logger log, OutboxRelayOptions options = {});
+    ~OutboxRelay();  // finishes the current round, then stops
+    OutboxRelay(const OutboxRelay&) = delete;
+    OutboxRelay& operator=(const OutboxRelay&) = delete;
+    OutboxRelay(OutboxRelay&&) = delete;
+    OutboxRelay& operator=(OutboxRelay&&) = delete;
+
+    // Something was just committed: start a round now instead of after idle_poll. Thread-safe, non-blocking.
+    void wake() noexcept;
+
+    // One round on the calling thread. Throws on database errors.
+    RelayRound run_once();
+
+    std::uint64_t sent_total() const noexcept;
+
+  private:
+    void run();
+    void delete_old_sent();
+
+    db::Pool& pool_;
+    mq::Publisher& publisher_;
+    mq::Names names_;
+    Logger log_;
+    OutboxRelayOptions options_;
+    LogRateLimiter failures_;
+
+    mutable std::mutex mutex_;
+    std::condition_variable cv_;
+    bool woken_{false};            // guarded by mutex_
+    bool stop_{false};             // guarded by mutex_
+    std::uint64_t sent_total_{0};  // guarded by mutex_
+    std::chrono::steady_clock::time_point last_cleanup_{};
+    std::thread thread_;  // last: started after everything else is ready
+};
+
+// The advisory lock key every relay shares ("alatar.outbox").
+inline constexpr std::int64_t kOutboxRelayLockKey = 0x616c617461720002LL;
+
+}  // namespace alatar::agents
