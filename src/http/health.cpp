@@ -21,7 +21,7 @@ asio::awaitable<bool> run_check(const ReadinessCheck& check, std::chrono::millis
 
 }  // namespace
 
-void add_health_routes(Router& router, std::shared_ptr<metrics::Registry> registry, HealthOptions options) {
+void add_health_routes(Router& router, const std::shared_ptr<metrics::Registry>& registry, HealthOptions options) {
     const RouteOptions probe{.rate_limited = false};
     router.add(
         "/healthz",

@@ -25,6 +25,6 @@ struct HealthOptions {
 
 // Registers GET /healthz (200 "ok"), /readyz (200 {"status":"ready",...} or 503 naming the failed checks) and
 // /metrics (the registry's text exposition). None of them is rate limited.
-void add_health_routes(Router& router, std::shared_ptr<metrics::Registry> registry, HealthOptions options);
+void add_health_routes(Router& router, const std::shared_ptr<metrics::Registry>& registry, HealthOptions options);
 
 }  // namespace alatar::http

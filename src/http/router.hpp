@@ -1,5 +1,5 @@
 #pragma once
-// Exact-path routes plus an optional static-file fallback (the dashboard).
+// Exact-path routes, prefix routes (a whole subtree to one handler) and an optional static-file fallback.
 #include <boost/asio/awaitable.hpp>
 #include <functional>
 #include <map>
@@ -31,6 +31,9 @@ class Router {
   public:
     // Registers `path` (exact match, e.g. "/graphql"). A second registration of a path replaces the first.
     void add(std::string path, Handler handler, RouteOptions options = {});
+    // Registers every path starting with `prefix` (e.g. "/shops/" serves "/shops/a/b"). Exact routes win; among
+    // prefixes the longest match wins. The route's `path` (its metrics label) is the prefix.
+    void add_prefix(std::string prefix, Handler handler, RouteOptions options = {});
     // GET/HEAD requests matching no route are served from `files`.
     void set_static_files(std::shared_ptr<const StaticFiles> files) { static_ = std::move(files); }
 
@@ -39,6 +42,7 @@ class Router {
 
   private:
     std::map<std::string, Route, std::less<>> routes_;
+    std::map<std::string, Route, std::greater<>> prefixes_;  // longest candidates first among equal starts
     std::shared_ptr<const StaticFiles> static_;
 };
 

@@ -382,6 +382,10 @@ class Sink final : public SubscriptionSink {
     void error(std::string errors_array) override { post(SinkEvent::kError, std::move(errors_array)); }
     void complete() override { post(SinkEvent::kComplete, {}); }
     bool closed() const override { return done_.load(); }
+    std::size_t pending_bytes() const override {
+        std::lock_guard lock{outbox_->mutex};
+        return outbox_->pending;
+    }
     void mark_done() { done_.store(true); }
 
   private:
@@ -781,12 +785,17 @@ class HttpSession final : public Connection, public std::enable_shared_from_this
                 co_await write_error(431, "Request header fields too large");
                 break;
             }
+            if (hec == bhttp::error::body_limit) {  // a Content-Length above the limit fails while reading the head
+                co_await write_error(413, "Request body too large");
+                break;
+            }
             if (hec == bhttp::error::end_of_stream || hec == beast::error::timeout ||
                 hec == asio::error::operation_aborted || hec == asio::error::eof ||
                 hec == asio::ssl::error::stream_truncated) {
                 break;
             }
             if (hec) {
+                core_.log.debug("malformed request head", {{"error", hec.message()}, {"peer", peer_}});
                 co_await write_error(400, "Malformed request");
                 break;
             }
@@ -900,6 +909,7 @@ class HttpSession final : public Connection, public std::enable_shared_from_this
             refusal = 429;
         }
         if (refusal != 0) {
+            // NOLINTNEXTLINE(bugprone-use-after-move): false positive on the coroutine parameter copy
             co_await write_error(refusal, refusal == 404   ? "Not found"
                                           : refusal == 403 ? "Origin not allowed"
                                                            : "Too many requests");
@@ -951,7 +961,7 @@ asio::awaitable<void> refuse_connection(tcp::socket socket, bool tls) {
     }
 }
 
-void log_spawn_failure(const alatar::Logger& log, std::exception_ptr e, std::string_view what) {
+void log_spawn_failure(const alatar::Logger& log, const std::exception_ptr& e, std::string_view what) {
     if (e) log.log_exception(LogLevel::kError, what, e);
 }
 
@@ -984,7 +994,7 @@ asio::awaitable<void> ServerCore::listen() {
         std::string peer = ignored ? std::string{"unknown"} : remote.address().to_string();
         const std::uint64_t id = next_conn_id.fetch_add(1);
         auto ex = socket.get_executor();
-        auto on_done = [this](std::exception_ptr e) { log_spawn_failure(log, e, "connection failed"); };
+        auto on_done = [this](const std::exception_ptr& e) { log_spawn_failure(log, e, "connection failed"); };
         if (ssl) {
             using Stream = beast::ssl_stream<beast::tcp_stream>;
             auto s = std::make_shared<HttpSession<Stream>>(
@@ -1010,7 +1020,7 @@ asio::awaitable<void> ServerCore::wait_for_signal() {
 
 void ServerCore::begin_stop() {
     if (stopping.exchange(true)) return;
-    asio::co_spawn(listener_strand, graceful_stop(), [this](std::exception_ptr e) {
+    asio::co_spawn(listener_strand, graceful_stop(), [this](const std::exception_ptr& e) {
         log_spawn_failure(log, e, "graceful stop failed");
         work.reset();
         ioc.stop();
@@ -1094,7 +1104,7 @@ void Server::start() {
 
     c.work.emplace(c.ioc.get_executor());
     asio::co_spawn(c.listener_strand, c.listen(),
-                   [&c](std::exception_ptr e) { log_spawn_failure(c.log, e, "listener failed"); });
+                   [&c](const std::exception_ptr& e) { log_spawn_failure(c.log, e, "listener failed"); });
     if (c.options.handle_signals) {
         c.signals.emplace(c.ioc, SIGINT, SIGTERM);
         asio::co_spawn(c.listener_strand, c.wait_for_signal(), asio::detached);

@@ -4,6 +4,7 @@
 #include <boost/asio/awaitable.hpp>
 #include <boost/json/object.hpp>
 #include <boost/json/value.hpp>
+#include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -46,6 +47,9 @@ class SubscriptionSink {
     // Ends the operation normally.
     virtual void complete() = 0;
     virtual bool closed() const = 0;
+    // Bytes queued on this connection and not yet written to the socket (for producers that want to pace
+    // themselves); never above WebSocketOptions::max_outbound_bytes for results.
+    virtual std::size_t pending_bytes() const = 0;
 };
 
 class SubscriptionHandler {
