@@ -93,15 +93,16 @@ std::optional<std::string> params_to_object(std::string_view raw_query, json::ob
 
 GraphQLHttp::GraphQLHttp(std::shared_ptr<GraphQLExecutor> executor, metrics::Registry& registry,
                          GraphQLHttpOptions options)
-    : executor_(std::move(executor)), options_(std::move(options)), strict_limiter_(options_.strict_bucket) {
-    metrics_ = std::make_shared<Metrics>(Metrics{
-        registry.counter("alatar_graphql_operations_total", "GraphQL operations by operation name and outcome.",
-                         {"operation", "outcome"}, kMaxOperationSeries),
-        registry.histogram("alatar_graphql_duration_seconds", "GraphQL operation latency by operation and outcome.",
-                           {"operation", "outcome"}, metrics::default_latency_buckets(), kMaxOperationSeries),
-        registry.counter("alatar_graphql_errors_total", "GraphQL errors by extensions.code.", {"code"}, 64),
-    });
-}
+    : executor_(std::move(executor)),
+      options_(std::move(options)),
+      strict_limiter_(options_.strict_bucket),
+      metrics_(std::make_shared<Metrics>(Metrics{
+          registry.counter("alatar_graphql_operations_total", "GraphQL operations by operation name and outcome.",
+                           {"operation", "outcome"}, kMaxOperationSeries),
+          registry.histogram("alatar_graphql_duration_seconds", "GraphQL operation latency by operation and outcome.",
+                             {"operation", "outcome"}, metrics::default_latency_buckets(), kMaxOperationSeries),
+          registry.counter("alatar_graphql_errors_total", "GraphQL errors by extensions.code.", {"code"}, 64),
+      })) {}
 
 Handler GraphQLHttp::handler() {
     return [this](const Request& req, RequestContext& ctx) { return handle(req, ctx); };

@@ -31,14 +31,17 @@ std::optional<fs::path> inside(const fs::path& root, const fs::path& candidate) 
     return real;
 }
 
+fs::path canonical_directory(const fs::path& root) {
+    std::error_code ec;
+    auto dir = fs::canonical(root, ec);
+    if (ec || !fs::is_directory(dir)) throw std::invalid_argument("static files: not a directory: " + root.string());
+    return dir;
+}
+
 }  // namespace
 
 StaticFiles::StaticFiles(const fs::path& root, std::string index, bool spa_fallback)
-    : index_(std::move(index)), spa_fallback_(spa_fallback) {
-    std::error_code ec;
-    root_ = fs::canonical(root, ec);
-    if (ec || !fs::is_directory(root_)) throw std::invalid_argument("static files: not a directory: " + root.string());
-}
+    : root_(canonical_directory(root)), index_(std::move(index)), spa_fallback_(spa_fallback) {}
 
 bool StaticFiles::is_hashed_asset(std::string_view file_name) {
     const auto dot = file_name.rfind('.');

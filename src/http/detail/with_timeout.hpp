@@ -23,10 +23,10 @@ boost::asio::awaitable<std::optional<T>> with_timeout(boost::asio::awaitable<T> 
     namespace asio = boost::asio;
     auto ex = co_await asio::this_coro::executor;
     asio::steady_timer timer{ex, timeout};
+    auto spawned = asio::co_spawn(ex, std::move(op), asio::deferred);
+    auto group = asio::experimental::make_parallel_group(std::move(spawned), timer.async_wait(asio::deferred));
     auto [order, error, result, timer_ec] =
-        co_await asio::experimental::make_parallel_group(asio::co_spawn(ex, std::move(op), asio::deferred),
-                                                         timer.async_wait(asio::deferred))
-            .async_wait(asio::experimental::wait_for_one(), asio::use_awaitable);
+        co_await group.async_wait(asio::experimental::wait_for_one(), asio::use_awaitable);
     (void)timer_ec;
     if (order[0] == 0) {
         if (error) std::rethrow_exception(error);
