@@ -25,9 +25,10 @@ TEST(Server, KeepAliveAndPipelinedRequestsAreAnsweredInOrder) {
     HttpClient c{s.port()};
     // Three requests in one write: the answers must come back in the same order on the same connection.
     const std::string body = R"({"query":"{ first }","variables":{}})";
-    c.write_raw("GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n"
-                "POST /graphql HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: " +
-                std::to_string(body.size()) + "\r\n\r\n" + body + "GET /nope HTTP/1.1\r\nHost: x\r\n\r\n");
+    c.write_raw(
+        "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n"
+        "POST /graphql HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: " +
+        std::to_string(body.size()) + "\r\n\r\n" + body + "GET /nope HTTP/1.1\r\nHost: x\r\n\r\n");
     const auto r1 = c.read();
     const auto r2 = c.read();
     const auto r3 = c.read();
