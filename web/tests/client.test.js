@@ -82,3 +82,31 @@ describe('GraphQL client auth handling', () => {
         client.dispose();
     });
 });
+
+describe('GraphQL client WebSocket auth', () => {
+    it('signs out when the server refuses connection_init with 4403', async () => {
+        const session = signedInSession();
+        const onUnauthenticated = vi.fn();
+        let socket;
+        class FakeWebSocket {
+            constructor() {
+                socket = this;
+                this.readyState = 0;
+                setTimeout(() => { this.readyState = 1; this.onopen?.({}); }, 0);
+            }
+            send() {
+                setTimeout(() => { this.readyState = 3; this.onclose?.({ code: 4403, reason: 'Forbidden', wasClean: true }); }, 0);
+            }
+            close() {}
+        }
+        Object.assign(FakeWebSocket, { CONNECTING: 0, OPEN: 1, CLOSING: 2, CLOSED: 3 });
+        const client = createAlatarClient({ session, onUnauthenticated, wsImpl: FakeWebSocket, url: 'http://localhost/graphql', fetchImpl: stubFetch({}).fetchImpl });
+        const { AnalysisUpdatesSubscription } = await import('../src/api/documents.js');
+        const sub = client.subscription(AnalysisUpdatesSubscription, { requestId: 'R1' }).subscribe(() => {});
+        await vi.waitFor(() => expect(onUnauthenticated).toHaveBeenCalled());
+        expect(socket).toBeDefined();
+        expect(session.token()).toBeNull();
+        sub.unsubscribe();
+        client.dispose();
+    });
+});
