@@ -1,5 +1,6 @@
 // One analysis request: live progress while it runs (updates from the subscription), then the result:
 // the finding first, KPI cards, charts, recommendations and their action proposals.
+import { useEffect } from 'react';
 import { Badge, Banner, BlockStack, Card, InlineGrid, InlineStack, Layout, Page, ProgressBar, Text } from '@shopify/polaris';
 import { useMutation, useQuery, useSubscription } from 'urql';
 import { AnalysisRequestQuery, AnalysisUpdatesSubscription, CancelAnalysisMutation } from '../api/documents.js';
@@ -8,6 +9,7 @@ import { KpiCard } from '../components/KpiCard.jsx';
 import { ProposalCard } from '../components/ProposalCard.jsx';
 import { VegaChart } from '../components/VegaChart.jsx';
 
+const kPollMs = 2000;
 const kDone = new Set(['COMPLETED', 'FAILED', 'CANCELLED']);
 const kTaskTone = { PENDING: undefined, RUNNING: 'info', SUCCEEDED: 'success', FAILED: 'critical', RETRYING: 'warning', CANCELLED: undefined };
 const kStatusText = {
@@ -30,7 +32,14 @@ export function RequestPage({ id }) {
     const [cancel, runCancel] = useMutation(CancelAnalysisMutation);
     // The newest of the query and the subscription's last update.
     const live = sub.data?.analysisRequestUpdates?.request;
-    const request = live && (!initial || live.updatedAt >= initial.updatedAt) ? live : initial;
+    const request = live && (!initial || live.updatedAt > initial.updatedAt) ? live : initial;
+    // Proposals being carried out change after the analysis is done (no more updates): poll until they settle.
+    const settling = request?.proposals?.some((p) => p.status === 'APPROVED' || p.status === 'EXECUTING');
+    useEffect(() => {
+        if (!settling) return undefined;
+        const timer = setInterval(() => refetch({ requestPolicy: 'network-only' }), kPollMs);
+        return () => clearInterval(timer);
+    }, [settling, refetch]);
 
     if (query.fetching && !query.data) return <Page title="Analysis"><LoadingCard label="Loading the analysis" /></Page>;
     if (query.error)
@@ -152,12 +161,14 @@ export function ResultView({ request }) {
                             const p = byId.get(id);
                             if (!p) return null;
                             shown.add(id);
-                            return <ProposalCard key={id} proposal={p} />;
+                            return <div key={id} data-proposal-kind={p.kind} data-proposal-id={p.id}><ProposalCard proposal={p} /></div>;
                         })}
                     </BlockStack>
                 </Card>
             ))}
-            {request.proposals.filter((p) => !shown.has(p.id)).map((p) => <ProposalCard key={p.id} proposal={p} />)}
+            {request.proposals.filter((p) => !shown.has(p.id)).map((p) => (
+                <div key={p.id} data-proposal-kind={p.kind} data-proposal-id={p.id}><ProposalCard proposal={p} /></div>
+            ))}
             {r.recommendations.length === 0 && request.proposals.length === 0 && (
                 <Text as="p" tone="subdued">No actions to propose for this question.</Text>
             )}
