@@ -8,8 +8,7 @@
 //   ALATAR_E2E_SHOP     the shop to link (default demo.myshopify.test)
 //   ALATAR_E2E_CHROMIUM the browser (default /usr/bin/chromium, Debian's package)
 //   ALATAR_E2E_TIMEOUT_MS how long the analysis may take (default 240000)
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
@@ -42,13 +41,12 @@ async function simGraphql(query, variables) {
 
 async function main() {
     await mkdir(artifacts, { recursive: true });
-    const profile = await mkdtemp(path.join(tmpdir(), 'alatar-e2e-'));
     const browser = await chromium.launch({
         executablePath: process.env.ALATAR_E2E_CHROMIUM ?? '/usr/bin/chromium',
-        headless: true,
+        headless: true, // Playwright gives each launch a fresh, empty profile
         args: [
             '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-            '--disable-component-update', '--disable-sync', `--user-data-dir=${profile}`,
+            '--disable-component-update', '--disable-sync',
         ],
     });
     const consoleErrors = [];
@@ -124,7 +122,6 @@ async function main() {
         console.log('e2e: passed');
     } finally {
         await browser.close();
-        await rm(profile, { recursive: true, force: true });
         if (consoleErrors.length) console.log(`e2e: browser console errors:\n  ${consoleErrors.join('\n  ')}`);
     }
 }

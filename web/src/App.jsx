@@ -16,6 +16,18 @@ import { HistoryPage } from './screens/HistoryPage.jsx';
 import { SettingsPage } from './screens/SettingsPage.jsx';
 import { TracePage } from './screens/TracePage.jsx';
 
+// The wordmark in the top bar, inline so it needs no extra request (CSP allows data: images).
+const kLogo = {
+    topBarSource:
+        'data:image/svg+xml,' +
+        encodeURIComponent(
+            '<svg xmlns="http://www.w3.org/2000/svg" width="96" height="24"><text x="0" y="18" font-family="system-ui,sans-serif" font-size="18" font-weight="700" fill="#fff">Alatar</text></svg>',
+        ),
+    width: 96,
+    url: '/',
+    accessibilityLabel: 'Alatar',
+};
+
 const kPublicRoutes = ['/login', '/register', '/auth/shopify/callback'];
 
 export function App({ session, initialPath, clientFactory = createAlatarClient }) {
@@ -94,11 +106,11 @@ function SignedIn({ session, client }) {
     );
     return (
         <Frame
+            logo={kLogo}
             topBar={topBar}
             navigation={nav}
             showMobileNavigation={navOpen}
             onNavigationDismiss={() => setNavOpen(false)}
-            skipToContentTarget={undefined}
         >
             <SignedInRoutes />
         </Frame>

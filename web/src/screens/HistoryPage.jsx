@@ -22,6 +22,7 @@ export function HistoryPage() {
     const conn = data?.listAnalysisRequests;
 
     const filter = (
+        <Card>
         <Select
             label="Status"
             labelInline
@@ -29,6 +30,7 @@ export function HistoryPage() {
             value={status}
             onChange={(v) => { setStatus(v); setCursors([null]); }}
         />
+        </Card>
     );
 
     let body;

@@ -1,7 +1,7 @@
 // One analysis request: live progress while it runs (updates from the subscription), then the result:
 // the finding first, KPI cards, charts, recommendations and their action proposals.
 import { useEffect } from 'react';
-import { Badge, Banner, BlockStack, Card, InlineGrid, InlineStack, Layout, Page, ProgressBar, Text } from '@shopify/polaris';
+import { Badge, Banner, BlockStack, Box, Card, InlineGrid, InlineStack, Layout, Page, ProgressBar, Text } from '@shopify/polaris';
 import { useMutation, useQuery, useSubscription } from 'urql';
 import { AnalysisRequestQuery, AnalysisUpdatesSubscription, CancelAnalysisMutation } from '../api/documents.js';
 import { ErrorBanner, LoadingCard } from '../components/States.jsx';
@@ -150,7 +150,11 @@ export function ResultView({ request }) {
                     </BlockStack>
                 </Card>
             ))}
-            {r.recommendations.length > 0 && <Text as="h2" variant="headingLg">Recommendations</Text>}
+            {r.recommendations.length > 0 && (
+                <Box paddingInlineStart={{ xs: '400', sm: '0' }}>
+                    <Text as="h2" variant="headingLg">Recommendations</Text>
+                </Box>
+            )}
             {r.recommendations.map((rec) => (
                 <Card key={rec.id}>
                     <BlockStack gap="300">

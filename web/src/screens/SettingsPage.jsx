@@ -50,7 +50,7 @@ export function SettingsPage() {
                         <Select
                             label="Model"
                             helpText={models.length === 0 ? 'No models are available right now.' : 'Used for planning and writing findings.'}
-                            options={models.map((m) => ({ label: m.free ? `${m.name} (free)` : m.name, value: m.id }))}
+                            options={models.map((m) => ({ label: m.free && !/free/i.test(m.name) ? `${m.name} (free)` : m.name, value: m.id }))}
                             value={model}
                             onChange={setModel}
                             disabled={models.length === 0}
