@@ -4,7 +4,7 @@ import { renderWithClient } from './helpers.jsx';
 import { RequestPage } from '../src/screens/RequestPage.jsx';
 import { layoutWaterfall, TracePage } from '../src/screens/TracePage.jsx';
 import { ProposalCard, applyEdits } from '../src/components/ProposalCard.jsx';
-import { formatChange, formatValue } from '../src/components/KpiCard.jsx';
+import { KpiCard, formatChange, formatValue } from '../src/components/KpiCard.jsx';
 import { VegaChart } from '../src/components/VegaChart.jsx';
 
 vi.mock('vega-embed', () => ({
@@ -139,6 +139,18 @@ describe('KPI formatting', () => {
         expect(formatChange(-18)).toBe('−18.0%');
         expect(formatChange(4.25)).toBe('+4.3%');
         expect(formatChange(null)).toBeNull();
+    });
+});
+
+describe('KpiCard', () => {
+    it('is focusable and its tooltip shows the formula and the window', async () => {
+        const kpi = { key: 'revenue', label: 'Revenue', value: 8200, unit: 'USD', previousValue: 10000, changePct: -18 };
+        renderWithClient(<KpiCard kpi={kpi} window={{ from: '2026-01-05T00:00:00Z', to: '2026-01-12T00:00:00Z' }} />);
+        const activator = document.querySelector('[data-polaris-tooltip-activator="true"]');
+        expect(activator.tabIndex).toBe(0);
+        fireEvent.focus(activator);
+        expect(await screen.findByText(/Change = \(current − previous\)/)).toBeTruthy();
+        expect(screen.getByText(/Revenue over .*2026.*–.*2026/)).toBeTruthy();
     });
 });
 
