@@ -15,5 +15,6 @@ export default defineConfig({
         include: ['tests/**/*.test.{js,jsx}'],
         setupFiles: ['tests/setup.js'],
         css: false,
+        testTimeout: 60_000,
     },
 });

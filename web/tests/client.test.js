@@ -76,7 +76,7 @@ describe('GraphQL client auth handling', () => {
         const client = createAlatarClient({ session, wsImpl: FakeWebSocket, url: 'http://localhost/graphql', fetchImpl: stubFetch({}).fetchImpl });
         const { AnalysisUpdatesSubscription } = await import('../src/api/documents.js');
         const sub = client.subscription(AnalysisUpdatesSubscription, { requestId: 'R1' }).subscribe(() => {});
-        await vi.waitFor(() => expect(sent.length).toBeGreaterThan(0));
+        await vi.waitFor(() => expect(sent.length).toBeGreaterThan(0), { timeout: 15_000 });
         expect(sent[0]).toEqual({ type: 'connection_init', payload: { authToken: 'tok-1' } });
         sub.unsubscribe();
         client.dispose();
@@ -103,7 +103,7 @@ describe('GraphQL client WebSocket auth', () => {
         const client = createAlatarClient({ session, onUnauthenticated, wsImpl: FakeWebSocket, url: 'http://localhost/graphql', fetchImpl: stubFetch({}).fetchImpl });
         const { AnalysisUpdatesSubscription } = await import('../src/api/documents.js');
         const sub = client.subscription(AnalysisUpdatesSubscription, { requestId: 'R1' }).subscribe(() => {});
-        await vi.waitFor(() => expect(onUnauthenticated).toHaveBeenCalled());
+        await vi.waitFor(() => expect(onUnauthenticated).toHaveBeenCalled(), { timeout: 15_000 });
         expect(socket).toBeDefined();
         expect(session.token()).toBeNull();
         sub.unsubscribe();

@@ -1,14 +1,20 @@
 // jsdom lacks a few browser APIs Polaris touches.
 import { afterEach } from 'vitest';
-import { cleanup } from '@testing-library/react';
+import { cleanup, configure } from '@testing-library/react';
+
+// Generous waits: the CI machine is shared and slow at times; nothing here measures time.
+configure({ asyncUtilTimeout: 15_000 });
+
+const browserLike = typeof window !== 'undefined';
 
 afterEach(() => {
+    if (!browserLike) return;
     cleanup();
     window.sessionStorage.clear();
     window.history.replaceState(null, '', '/');
 });
 
-if (!window.matchMedia) {
+if (browserLike && !window.matchMedia) {
     window.matchMedia = (query) => ({
         matches: false,
         media: query,
@@ -26,6 +32,8 @@ class NoopObserver {
     disconnect() {}
     takeRecords() { return []; }
 }
-window.ResizeObserver ??= NoopObserver;
-window.IntersectionObserver ??= NoopObserver;
-window.scrollTo = () => {};
+if (browserLike) {
+    window.ResizeObserver ??= NoopObserver;
+    window.IntersectionObserver ??= NoopObserver;
+    window.scrollTo = () => {};
+}
