@@ -29,6 +29,20 @@ async function shot(page, name) {
     console.log(`e2e: ${name} (${path.relative(process.cwd(), file)})`);
 }
 
+// Waits for `ready` unless the page shows an error banner first (Polaris renders critical banners as role=alert):
+// a failure then names what the merchant would see instead of ending in a bare timeout.
+async function expectOrAlert(page, ready, what) {
+    const alert = page.getByRole('alert').first();
+    const winner = await Promise.race([
+        ready.then(() => 'ready'),
+        alert.waitFor({ timeout: 0 }).then(() => 'alert', () => 'ready'),
+    ]);
+    if (winner === 'alert') {
+        await shot(page, `error-${what}`);
+        throw new Error(`${what}: the page shows an error: ${(await alert.innerText()).replace(/\s+/g, ' ')}`);
+    }
+}
+
 async function simGraphql(query, variables) {
     const grant = await fetch(`${simUrl}/_sim/shops/${shop}/tokens`, { method: 'POST', body: '{}' }).then((r) => r.json());
     const res = await fetch(`${simUrl}/shops/${shop}/admin/api/2026-01/graphql.json`, {
@@ -64,13 +78,13 @@ async function main() {
         await page.getByLabel('Password').fill('e2e-password-long-enough');
         await shot(page, 'register');
         await page.getByRole('button', { name: 'Create account' }).click();
-        await page.waitForURL('**/stores');
+        await expectOrAlert(page, page.waitForURL('**/stores'), 'register');
 
         // 2. Link the demo store: the OAuth round trip through the simulator and back.
         await page.getByLabel('Shop domain').fill(shop);
         await shot(page, 'link-store');
         await page.getByRole('button', { name: 'Link store' }).click();
-        await page.waitForURL(/\/stores\?linked=/, { timeout: 60_000 });
+        await expectOrAlert(page, page.waitForURL(/\/stores\?linked=/, { timeout: 60_000 }), 'link-store');
         await page.getByText(`${shop} is linked`).waitFor();
         await shot(page, 'store-linked');
 
@@ -79,12 +93,12 @@ async function main() {
         await page.getByRole('button', { name: question }).click();
         await shot(page, 'ask');
         await page.getByRole('button', { name: 'Ask', exact: true }).click();
-        await page.waitForURL(/\/requests\//);
+        await expectOrAlert(page, page.waitForURL(/\/requests\//), 'ask');
 
         // 4. Progress from the subscription, then the result.
         await page.getByRole('heading', { name: 'Plan' }).or(page.getByRole('heading', { name: 'Finding' })).first().waitFor();
         await shot(page, 'progress');
-        await page.getByRole('heading', { name: 'Finding' }).waitFor({ timeout: analysisTimeout });
+        await expectOrAlert(page, page.getByRole('heading', { name: 'Finding' }).waitFor({ timeout: analysisTimeout }), 'analysis');
         await page.locator('.alatar-chart svg').first().waitFor({ timeout: 60_000 });
         const marks = await page.locator('.alatar-chart svg .mark-line path, .alatar-chart svg .mark-rect path, .alatar-chart svg .mark-arc path, .alatar-chart svg path').count();
         if (marks === 0) throw new Error('the chart rendered no marks');
@@ -97,7 +111,7 @@ async function main() {
         await shot(page, 'proposal');
         const proposalId = await proposal.getAttribute('data-proposal-id');
         await proposal.getByRole('button', { name: 'Approve' }).click();
-        await proposal.getByText('Done in your store').waitFor({ timeout: 120_000 });
+        await expectOrAlert(page, proposal.getByText('Done in your store').waitFor({ timeout: 120_000 }), 'approve');
         await shot(page, 'approved');
 
         // 6. The discount exists in the simulator: the proposal's parameters name it.
