@@ -1,6 +1,8 @@
 #include "agents/outbox_relay.hpp"
 
 #include <algorithm>
+#include <future>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -10,15 +12,18 @@
 
 namespace alatar::agents {
 
-namespace {
-
-// Delay before a refused row is tried again: 1 s, 2 s, 4 s, ... capped at 5 minutes.
-std::chrono::seconds refused_row_delay(std::int64_t attempts) {
-    const std::int64_t shift = std::min<std::int64_t>(attempts, 8);
-    return std::chrono::seconds{std::min<std::int64_t>(std::int64_t{1} << shift, 300)};
-}
-
-}  // namespace
+struct OutboxRow {
+    std::string id;
+    std::string topic;
+    std::string body;
+    bool is_event{false};
+    std::int64_t attempts{0};
+    // Outcome of this round.
+    bool tried{false};
+    bool sent{false};
+    bool transient{false};
+    std::string error;
+};
 
 OutboxRelay::OutboxRelay(db::Pool& pool, mq::Publisher& publisher, mq::Names names, Logger log,
                          OutboxRelayOptions options)
@@ -48,45 +53,77 @@ std::uint64_t OutboxRelay::sent_total() const noexcept {
     return sent_total_;
 }
 
-RelayRound OutboxRelay::run_once() {
+namespace {
+
+// Delay before a refused row is tried again: 1 s, 2 s, 4 s, ... capped at 5 minutes.
+std::chrono::seconds refused_row_delay(std::int64_t attempts) {
+    const std::int64_t shift = std::min<std::int64_t>(attempts, 8);
+    return std::chrono::seconds{std::min<std::int64_t>(std::int64_t{1} << shift, 300)};
+}
+
+// Publishing lanes of one batch: the events of one request in id order (subscribers see them in commit
+// order), and every work message on its own (no order between them). Lanes run in parallel so that their
+// confirms overlap: a quorum queue confirms after a disk write, and one at a time that would bound the relay.
+std::vector<std::vector<std::size_t>> lanes_of(const std::vector<OutboxRow>& rows) {
+    std::vector<std::vector<std::size_t>> lanes;
+    std::map<std::string, std::size_t, std::less<>> event_lane;  // request routing key -> lane
+    for (std::size_t i = 0; i < rows.size(); ++i) {
+        if (!rows[i].is_event) {
+            lanes.push_back({i});
+            continue;
+        }
+        auto [it, added] = event_lane.try_emplace(rows[i].topic, lanes.size());
+        if (added) lanes.emplace_back();
+        lanes[it->second].push_back(i);
+    }
+    return lanes;
+}
+
+}  // namespace
+
+RelayRound OutboxRelay::run_once(bool wait_for_lock) {
     RelayRound round;
     const auto deadline = Deadline::after(options_.publish_timeout * 4 + std::chrono::seconds{10});
     pool_.transact_blocking(
         [&](db::Transaction& tx) {
             round = RelayRound{};
-            if (!tx.exec("SELECT pg_try_advisory_xact_lock($1)", db::Params{kOutboxRelayLockKey}).scalar<bool>()) {
+            if (wait_for_lock) {
+                tx.exec("SELECT pg_advisory_xact_lock($1)", db::Params{kOutboxRelayLockKey});
+            } else if (!tx.exec("SELECT pg_try_advisory_xact_lock($1)", db::Params{kOutboxRelayLockKey})
+                            .scalar<bool>()) {
                 round.locked = false;
                 return;
             }
-            const auto rows = tx.exec(
+            const auto result = tx.exec(
                 "SELECT id, topic, payload::text, headers->>'exchange', attempts FROM outbox "
                 "WHERE sent_at IS NULL AND available_at <= now() ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED",
                 db::Params{static_cast<std::int64_t>(options_.batch)});
+            std::vector<OutboxRow> rows(static_cast<std::size_t>(result.rows()));
+            for (std::size_t i = 0; i < rows.size(); ++i) {
+                const int r = static_cast<int>(i);
+                rows[i].id = result.get<std::string>(r, 0);
+                rows[i].topic = result.get<std::string>(r, 1);
+                rows[i].body = result.get<std::string>(r, 2);
+                rows[i].is_event = result.get<std::optional<std::string>>(r, 3) == std::string(kOutboxExchangeEvents);
+                rows[i].attempts = result.get<std::int64_t>(r, 4);
+            }
+            publish_lanes(rows);
+
             std::vector<std::string> sent;
-            sent.reserve(static_cast<std::size_t>(rows.rows()));
-            for (int i = 0; i < rows.rows(); ++i) {
-                const auto id = rows.get<std::string>(i, 0);
-                const auto topic = rows.get<std::string>(i, 1);
-                const bool is_event = rows.get<std::optional<std::string>>(i, 3) == std::string(kOutboxExchangeEvents);
-                try {
-                    const mq::Envelope envelope = mq::parse_envelope(rows.text(i, 2));
-                    publisher_.publish_blocking(is_event ? names_.events_exchange() : names_.work_exchange(), topic,
-                                                envelope, Deadline::after(options_.publish_timeout), !is_event);
-                    sent.push_back(id);
-                } catch (const Error& e) {
+            sent.reserve(rows.size());
+            for (const auto& row : rows) {
+                if (row.sent) {
+                    sent.push_back(row.id);
+                } else if (row.tried) {
                     ++round.failed;
                     tx.exec(
                         "UPDATE outbox SET attempts = attempts + 1, last_error = $2, "
                         "available_at = now() + make_interval(secs => $3) WHERE id = $1",
-                        db::Params{
-                            id, std::string(e.what()),
-                            is_transient(e.code())
-                                ? std::int64_t{0}
-                                : static_cast<std::int64_t>(refused_row_delay(rows.get<std::int64_t>(i, 4)).count())});
+                        db::Params{row.id, row.error,
+                                   row.transient ? std::int64_t{0}
+                                                 : static_cast<std::int64_t>(refused_row_delay(row.attempts).count())});
                     log_.log_limited(failures_, LogLevel::kWarning, "outbox row not published",
-                                     {{"outbox_id", id}, {"topic", topic}, {"err", e.what()}});
-                    // The broker is unreachable: keep the order, stop here and let the thread back off.
-                    if (is_transient(e.code())) break;
+                                     {{"outbox_id", row.id}, {"topic", row.topic}, {"err", row.error}});
                 }
             }
             if (!sent.empty()) {
@@ -103,6 +140,39 @@ RelayRound OutboxRelay::run_once() {
     return round;
 }
 
+void OutboxRelay::publish_lanes(std::vector<OutboxRow>& rows) {
+    const auto lanes = lanes_of(rows);
+    const auto publish_lane = [&](const std::vector<std::size_t>& lane) {
+        for (const std::size_t i : lane) {
+            OutboxRow& row = rows[i];
+            row.tried = true;
+            try {
+                publisher_.publish_blocking(row.is_event ? names_.events_exchange() : names_.work_exchange(), row.topic,
+                                            mq::parse_envelope(row.body), Deadline::after(options_.publish_timeout),
+                                            !row.is_event);
+                row.sent = true;
+            } catch (const Error& e) {
+                row.error = e.what();
+                row.transient = is_transient(e.code());
+                return;  // the rest of the lane waits, so a request's events never overtake each other
+            }
+        }
+    };
+    const std::size_t threads = std::min(lanes.size(), options_.publish_threads);
+    if (threads <= 1) {
+        for (const auto& lane : lanes) publish_lane(lane);
+        return;
+    }
+    std::vector<std::future<void>> running;
+    running.reserve(threads);
+    for (std::size_t t = 0; t < threads; ++t) {
+        running.push_back(std::async(std::launch::async, [&, t] {
+            for (std::size_t l = t; l < lanes.size(); l += threads) publish_lane(lanes[l]);
+        }));
+    }
+    for (auto& f : running) f.get();
+}
+
 void OutboxRelay::delete_old_sent() {
     const auto now = std::chrono::steady_clock::now();
     if (now - last_cleanup_ < std::chrono::minutes{1}) return;
@@ -114,11 +184,14 @@ void OutboxRelay::delete_old_sent() {
 
 void OutboxRelay::run() {
     std::chrono::milliseconds backoff{0};
-    int lock_retries = 0;
+    bool urgent = true;  // rows were just committed (wake) or the last round was busy
     for (;;) {
         std::chrono::milliseconds wait = options_.idle_poll;
         try {
-            const RelayRound round = run_once();
+            // Urgent rounds wait for the lock: the relay holding it may have looked before our rows committed,
+            // and waiting behind it costs one short round. Idle polls only try.
+            const RelayRound round = run_once(urgent);
+            urgent = false;
             if (round.failed > 0 && round.sent == 0) {
                 backoff = std::clamp(backoff * 2, std::chrono::milliseconds{100}, options_.max_backoff);
                 wait = backoff;
@@ -126,13 +199,9 @@ void OutboxRelay::run() {
                 backoff = std::chrono::milliseconds{0};
                 if (round.sent > 0) {
                     wait = std::chrono::milliseconds{0};  // more may be waiting
-                } else if (!round.locked && lock_retries < 3) {
-                    // Another relay is mid-round and may have claimed its rows before ours committed.
-                    ++lock_retries;
-                    wait = std::chrono::milliseconds{3};
+                    urgent = true;
                 }
             }
-            if (round.locked) lock_retries = 0;
             delete_old_sent();
         } catch (const std::exception& e) {
             backoff = std::clamp(backoff * 2, std::chrono::milliseconds{100}, options_.max_backoff);
@@ -142,7 +211,7 @@ void OutboxRelay::run() {
         std::unique_lock lock(mutex_);
         if (wait.count() > 0) cv_.wait_for(lock, wait, [this] { return stop_ || woken_; });
         if (stop_) return;
-        if (woken_) lock_retries = 0;
+        urgent = urgent || woken_;
         woken_ = false;
     }
 }

@@ -4,8 +4,9 @@
 // One thread per relay. Each round is one transaction that takes a transaction-level advisory lock (so among
 // all API and worker processes one relay publishes at a time, in outbox id order: events of one request leave
 // in the order their changes committed), claims up to `batch` unsent rows with FOR UPDATE SKIP LOCKED,
-// publishes them, and marks the confirmed ones sent. While the broker is down a round stops at the first
-// failure, keeps the rest for later and the thread backs off: nothing is lost and the API keeps accepting
+// publishes them (the events of one request in order, everything else in parallel so confirms overlap), and
+// marks the confirmed ones sent. While the broker is down each lane stops at its first failure, the rest
+// stays for later and the thread backs off: nothing is lost and the API keeps accepting
 // requests. A row the broker refuses for good (unroutable) is retried with growing delays instead of blocking
 // the rows behind it. Delivery is at least once: a crash after publishing but before commit re-publishes the
 // same message ids, which idempotent consumers absorb.
@@ -15,6 +16,7 @@
 #include <cstdint>
 #include <mutex>
 #include <thread>
+#include <vector>
 
 #include "common/log.hpp"
 #include "db/pool.hpp"
@@ -29,8 +31,11 @@ struct OutboxRelayOptions {
     std::chrono::milliseconds publish_timeout{5000};  // per message, while the broker is unreachable
     std::chrono::milliseconds max_backoff{5000};      // after failed rounds
     std::chrono::hours keep_sent{1};                  // sent rows are deleted after this
+    std::size_t publish_threads{16};                  // lanes published in parallel (confirms overlap)
     bool start_thread{true};                          // false: tests drive run_once() themselves
 };
+
+struct OutboxRow;  // one claimed row and its outcome (outbox_relay.cpp)
 
 struct RelayRound {
     std::size_t sent{0};
@@ -51,13 +56,15 @@ class OutboxRelay {
     // Something was just committed: start a round now instead of after idle_poll. Thread-safe, non-blocking.
     void wake() noexcept;
 
-    // One round on the calling thread. Throws on database errors.
-    RelayRound run_once();
+    // One round on the calling thread; `wait_for_lock` waits for another relay's round instead of skipping.
+    // Throws on database errors.
+    RelayRound run_once(bool wait_for_lock = false);
 
     std::uint64_t sent_total() const noexcept;
 
   private:
     void run();
+    void publish_lanes(std::vector<OutboxRow>& rows);
     void delete_old_sent();
 
     db::Pool& pool_;

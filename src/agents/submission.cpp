@@ -46,7 +46,7 @@ std::string submit_analysis_request(db::Transaction& tx, std::string_view user_i
             tx.exec("SELECT 1 FROM shopify_stores WHERE id = $1 AND user_id = $2", db::Params{*store_id, user_id});
         if (owned.empty()) throw Error(ErrorCode::kNotFound, "store not found");
     }
-    const auto id = tx.exec(
+    auto id = tx.exec(
                           "INSERT INTO analysis_requests (user_id, store_id, prompt, llm_model) "
                           "VALUES ($1, $2, $3, (SELECT llm_model FROM user_preferences WHERE user_id = $1)) "
                           "RETURNING id::text",
@@ -64,7 +64,7 @@ std::string cancel_analysis_request(db::Transaction& tx, std::string_view user_i
     const auto row = tx.exec("SELECT status FROM analysis_requests WHERE id = $1 AND user_id = $2 FOR UPDATE",
                              db::Params{request_id, user_id});
     if (row.empty()) throw Error(ErrorCode::kNotFound, "analysis request not found");
-    const auto status = row.get<std::string>(0, 0);
+    auto status = row.get<std::string>(0, 0);
     if (!is_active_status(status)) return status;
     tx.exec(
         "UPDATE analysis_requests SET status = 'CANCELLED', cancel_requested = true, error = 'cancelled by the user', "
