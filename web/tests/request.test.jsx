@@ -187,3 +187,26 @@ describe('Trace waterfall', () => {
         expect(within(list).getByLabelText(/orders query, shopify, 200 ms, failed/)).toBeTruthy();
     });
 });
+
+describe('RequestPage after a decision', () => {
+    it('shows the proposal’s new status once approved (the cached analysis is refreshed)', async () => {
+        let approved = false;
+        const after = () => {
+            const r = completed();
+            r.proposals = [proposal({ status: approved ? 'SUCCEEDED' : 'PENDING', outcome: approved ? { succeeded: true, message: 'Discount COMEBACK15 created', shopifyUserErrors: [], executedAt: '2026-01-01T00:01:00Z' } : null })];
+            return r;
+        };
+        renderWithClient(<RequestPage id="R1" />, {
+            handlers: {
+                AnalysisRequest: () => ({ data: { analysisRequest: after() } }),
+                ApproveActionProposal: () => {
+                    approved = true;
+                    return { data: { approveActionProposal: { __typename: 'ActionProposal', ...proposal({ status: 'APPROVED' }) } } };
+                },
+            },
+        });
+        fireEvent.click(await screen.findByRole('button', { name: 'Approve' }));
+        expect(await screen.findByText('Discount COMEBACK15 created')).toBeTruthy();
+        expect(screen.queryByRole('button', { name: 'Approve' })).toBeNull();
+    });
+});

@@ -41,7 +41,8 @@ function asText(v) {
     return typeof v === 'object' ? JSON.stringify(v) : String(v);
 }
 
-export function ProposalCard({ proposal }) {
+// onChanged: called after a decision or an undo went through, so the owner can reload what changed.
+export function ProposalCard({ proposal, onChanged }) {
     const [approve, runApprove] = useMutation(ApproveProposalMutation);
     const [reject, runReject] = useMutation(RejectProposalMutation);
     const [undo, runUndo] = useMutation(UndoProposalMutation);
@@ -67,11 +68,17 @@ export function ProposalCard({ proposal }) {
         }
         setEditError(null);
         const res = await runApprove({ id: p.id, parameters });
-        if (!res.error) setEditing(false);
+        if (!res.error) {
+            setEditing(false);
+            onChanged?.();
+        }
     };
     const doReject = async () => {
         const res = await runReject({ id: p.id, reason: reason.trim() || null });
-        if (!res.error) setRejecting(false);
+        if (!res.error) {
+            setRejecting(false);
+            onChanged?.();
+        }
     };
 
     return (
@@ -130,7 +137,7 @@ export function ProposalCard({ proposal }) {
                 )}
                 {p.status === 'SUCCEEDED' && (
                     <InlineStack>
-                        <Button onClick={() => runUndo({ id: p.id })} loading={undo.fetching}>Undo</Button>
+                        <Button onClick={() => runUndo({ id: p.id }).then((res) => !res.error && onChanged?.())} loading={undo.fetching}>Undo</Button>
                     </InlineStack>
                 )}
             </BlockStack>

@@ -33,6 +33,11 @@ export function RequestPage({ id }) {
     // The newest of the query and the subscription's last update.
     const live = sub.data?.analysisRequestUpdates?.request;
     const request = live && (!initial || live.updatedAt > initial.updatedAt) ? live : initial;
+    // The last update closes the stream; read the finished request once so later changes (proposals) build on it.
+    const liveDone = live && kDone.has(live.status);
+    useEffect(() => {
+        if (liveDone) refetch({ requestPolicy: 'network-only' });
+    }, [liveDone, refetch]);
     // Proposals being carried out change after the analysis is done (no more updates): poll until they settle.
     const settling = request?.proposals?.some((p) => p.status === 'APPROVED' || p.status === 'EXECUTING');
     useEffect(() => {
@@ -77,7 +82,7 @@ export function RequestPage({ id }) {
                 <Layout.Section>
                     <ErrorBanner error={cancel.error} title="Could not cancel" />
                     {request.status === 'COMPLETED' && request.result ? (
-                        <ResultView request={request} />
+                        <ResultView request={request} onProposalChanged={() => refetch({ requestPolicy: 'network-only' })} />
                     ) : (
                         <ProgressView request={request} message={sub.data?.analysisRequestUpdates?.message} />
                     )}
@@ -125,7 +130,7 @@ export function ProgressView({ request, message }) {
     );
 }
 
-export function ResultView({ request }) {
+export function ResultView({ request, onProposalChanged }) {
     const r = request.result;
     const byId = new Map(request.proposals.map((p) => [p.id, p]));
     const shown = new Set();
@@ -165,13 +170,13 @@ export function ResultView({ request }) {
                             const p = byId.get(id);
                             if (!p) return null;
                             shown.add(id);
-                            return <div key={id} data-proposal-kind={p.kind} data-proposal-id={p.id}><ProposalCard proposal={p} /></div>;
+                            return <div key={id} data-proposal-kind={p.kind} data-proposal-id={p.id}><ProposalCard proposal={p} onChanged={onProposalChanged} /></div>;
                         })}
                     </BlockStack>
                 </Card>
             ))}
             {request.proposals.filter((p) => !shown.has(p.id)).map((p) => (
-                <div key={p.id} data-proposal-kind={p.kind} data-proposal-id={p.id}><ProposalCard proposal={p} /></div>
+                <div key={p.id} data-proposal-kind={p.kind} data-proposal-id={p.id}><ProposalCard proposal={p} onChanged={onProposalChanged} /></div>
             ))}
             {r.recommendations.length === 0 && request.proposals.length === 0 && (
                 <Text as="p" tone="subdued">No actions to propose for this question.</Text>
