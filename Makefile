@@ -6,7 +6,8 @@ BUILD_DIR ?= build
 TEST_BUILD_DIR ?= build-asan
 CMAKE_GENERATOR ?= Ninja
 
-.PHONY: help bootstrap build build-test test test-only demo lint format services-start services-stop bench fuzz clean
+.PHONY: help bootstrap build build-test test test-only demo lint format services-start services-stop bench fuzz clean \
+	bench-graphql
 
 help:
 	@echo "make demo   install what is missing, build, start everything, print the URL and a demo login"
@@ -38,6 +39,14 @@ format:
 
 demo: build
 	@scripts/demo $(BUILD_DIR)
+
+# The GraphQL engine against graphql-js (bench/graphql/run.sh; writes bench/results/graphql-<date>.md).
+bench-graphql: bootstrap
+	@bench/graphql/run.sh
+
+# The GraphQL engine's libFuzzer targets for FUZZ_SECONDS each (default 60; clang, ASan + UBSan).
+fuzz: bootstrap
+	@scripts/fuzz $(or $(FUZZ_SECONDS),60)
 
 services-start:
 	@scripts/services start

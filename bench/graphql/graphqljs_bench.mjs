@@ -69,13 +69,16 @@ function setupCases() {
     return cases;
 }
 
-// Runs fn in batches until minSeconds have passed; returns iterations and elapsed nanoseconds.
+// Runs fn in batches until minSeconds have passed; returns iterations, elapsed nanoseconds and
+// the process's CPU time in nanoseconds (all threads: the garbage collector's too), which is the
+// fairer figure on a shared machine.
 function timeFor(fn, minSeconds) {
     const budget = BigInt(Math.round(minSeconds * 1e9));
     let batch = 1;
     let iterations = 0;
     let elapsed = 0n;
     let sink = 0;
+    const cpuStart = process.cpuUsage();
     while (elapsed < budget) {
         const start = process.hrtime.bigint();
         for (let i = 0; i < batch; i++) sink ^= fn() ? 1 : 0;
@@ -83,16 +86,25 @@ function timeFor(fn, minSeconds) {
         iterations += batch;
         if (batch < 1 << 20) batch *= 2;
     }
-    return { iterations, elapsed, sink };
+    const cpu = process.cpuUsage(cpuStart);
+    return { iterations, elapsed, cpuNs: (cpu.user + cpu.system) * 1000, sink };
 }
 
 const cases = setupCases().filter((c) => !opts.filter || c.name.includes(opts.filter));
 const results = [];
 for (const c of cases) {
     timeFor(c.run, Number(opts.warmup));
-    const { iterations, elapsed } = timeFor(c.run, Number(opts['min-time']));
+    const { iterations, elapsed, cpuNs } = timeFor(c.run, Number(opts['min-time']));
     const meanNs = Number(elapsed) / iterations;
-    const entry = { name: c.name, iterations, mean_ns: Math.round(meanNs), ops_per_sec: Math.round((1e9 / meanNs) * 100) / 100 };
+    const cpuMeanNs = cpuNs / iterations;
+    const entry = {
+        name: c.name,
+        iterations,
+        mean_ns: Math.round(meanNs),
+        ops_per_sec: Math.round((1e9 / meanNs) * 100) / 100,
+        cpu_ns: Math.round(cpuMeanNs),
+        cpu_ops_per_sec: Math.round((1e9 / cpuMeanNs) * 100) / 100,
+    };
     if (c.bytes) entry.bytes = c.bytes;
     results.push(entry);
 }

@@ -13,6 +13,7 @@ Document::Document(std::string source)
     line_starts_.push_back(0);
     const std::size_t size = source_.size();
     const char* data = source_.data();
+    index_utf16_columns();
     if (std::memchr(data, '\r', size) == nullptr) {
         // The common case: only "\n" terminators, found with memchr.
         const char* at = data;
@@ -45,13 +46,55 @@ SourceLocation Document::location(std::uint32_t offset) const {
     }
     // Columns count UTF-16 code units: one per character, two for characters above U+FFFF
     // (4-byte UTF-8 sequences); UTF-8 continuation bytes add nothing.
-    std::uint32_t column = 1;
-    for (std::uint32_t i = line_starts_[line_index]; i < offset; ++i) {
-        const auto byte = static_cast<unsigned char>(source_[i]);
-        if ((byte & 0xC0U) == 0x80U) continue;
-        column += byte >= 0xF0 ? 2 : 1;
+    const std::uint32_t line_start = line_starts_[line_index];
+    const std::int64_t units =
+        static_cast<std::int64_t>(offset - line_start) + utf16_delta_before(offset) - utf16_delta_before(line_start);
+    return {static_cast<std::uint32_t>(line_index + 1), static_cast<std::uint32_t>(units + 1)};
+}
+
+namespace {
+
+// How many more (or fewer) UTF-16 code units than bytes a byte stands for: a continuation byte
+// adds no unit (-1), a 4-byte sequence's lead adds two (+1), every other byte one (0).
+int utf16_delta(unsigned char byte) {
+    if ((byte & 0xC0U) == 0x80U) return -1;
+    return byte >= 0xF0 ? 1 : 0;
+}
+
+}  // namespace
+
+// Locations must stay cheap on huge one-line documents (an error may list thousands of
+// locations), so column counting never scans a whole line: an ASCII source needs no index,
+// any other gets the running UTF-16 delta at every block start.
+void Document::index_utf16_columns() {
+    const std::size_t size = source_.size();
+    const char* data = source_.data();
+    std::uint64_t high_bits = 0;
+    std::size_t i = 0;
+    for (; i + 8 <= size; i += 8) {
+        std::uint64_t word = 0;
+        std::memcpy(&word, data + i, 8);
+        high_bits |= word;
     }
-    return {static_cast<std::uint32_t>(line_index + 1), column};
+    for (; i < size; ++i) high_bits |= static_cast<unsigned char>(data[i]);
+    if ((high_bits & 0x8080808080808080ULL) == 0) return;
+    utf16_block_deltas_.reserve(size / kUtf16Block + 1);
+    std::int32_t delta = 0;
+    for (std::size_t at = 0; at < size; ++at) {
+        if (at % kUtf16Block == 0) utf16_block_deltas_.push_back(delta);
+        delta += utf16_delta(static_cast<unsigned char>(data[at]));
+    }
+}
+
+std::int64_t Document::utf16_delta_before(std::uint32_t offset) const {
+    if (utf16_block_deltas_.empty()) return 0;
+    // offset == size on a block boundary has no block of its own: count from the last one.
+    const std::size_t block = std::min<std::size_t>(offset / kUtf16Block, utf16_block_deltas_.size() - 1);
+    std::int64_t delta = utf16_block_deltas_[block];
+    for (std::size_t at = block * kUtf16Block; at < offset; ++at) {
+        delta += utf16_delta(static_cast<unsigned char>(source_[at]));
+    }
+    return delta;
 }
 
 std::string_view Document::store(std::string_view text) {

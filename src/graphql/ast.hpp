@@ -56,9 +56,9 @@ struct Value {
     // kString: the decoded value. kBoolean uses `boolean`.
     std::string_view text;
     bool boolean = false;
-    bool block_string = false;           // kString written as """..."""
-    List<const Value*> list;             // kList
-    List<ObjectField> fields;            // kObject, in source order
+    bool block_string = false;  // kString written as """..."""
+    List<const Value*> list;    // kList
+    List<ObjectField> fields;   // kObject, in source order
 
     explicit Value(std::pmr::memory_resource* arena) : list(arena), fields(arena) {}
 };
@@ -70,8 +70,8 @@ enum class TypeKind : std::uint8_t { kNamed, kList, kNonNull };
 struct Type {
     TypeKind kind = TypeKind::kNamed;
     std::uint32_t offset = 0;
-    Name name;                    // kNamed
-    const Type* of = nullptr;     // kList, kNonNull
+    Name name;                 // kNamed
+    const Type* of = nullptr;  // kList, kNonNull
 };
 
 // ---- Directives and arguments ---------------------------------------------------------------
@@ -83,7 +83,7 @@ struct Argument {
 
 struct Directive {
     Name name;
-    std::uint32_t offset = 0;     // of the '@'
+    std::uint32_t offset = 0;  // of the '@'
     List<Argument> arguments;
     explicit Directive(std::pmr::memory_resource* arena) : arguments(arena) {}
 };
@@ -99,7 +99,7 @@ struct Selection {
     std::uint32_t offset = 0;
     // kField
     std::optional<Name> alias;
-    Name name;                                    // field name, or fragment name for kFragmentSpread
+    Name name;  // field name, or fragment name for kFragmentSpread
     List<Argument> arguments;
     // kInlineFragment
     std::optional<Name> type_condition;
@@ -112,7 +112,7 @@ struct Selection {
 };
 
 struct SelectionSet {
-    std::uint32_t offset = 0;                     // of the '{'
+    std::uint32_t offset = 0;  // of the '{'
     List<const Selection*> selections;
     explicit SelectionSet(std::pmr::memory_resource* arena) : selections(arena) {}
 };
@@ -184,11 +184,11 @@ struct Definition {
     std::uint32_t offset = 0;
     bool is_extension = false;
     std::optional<std::string_view> description;
-    std::optional<Name> name;                     // absent for anonymous operations and schema definitions
+    std::optional<Name> name;  // absent for anonymous operations and schema definitions
 
     // kOperation
     OperationType operation = OperationType::kQuery;
-    bool shorthand = false;                       // a bare `{ ... }` query
+    bool shorthand = false;  // a bare `{ ... }` query
     List<const VariableDefinition*> variable_definitions;
     // kFragment
     std::optional<Name> type_condition;
@@ -231,7 +231,7 @@ struct Definition {
 
 // A parsed document: owns the source text, the arena and every node.
 class Document {
-public:
+  public:
     explicit Document(std::string source);
     Document(const Document&) = delete;
     Document& operator=(const Document&) = delete;
@@ -251,11 +251,17 @@ public:
     // Copies decoded text (string escapes, block strings) into the arena.
     std::string_view store(std::string_view text);
 
-private:
+  private:
     std::string source_;
     std::pmr::monotonic_buffer_resource arena_;
     std::pmr::vector<const ast::Definition*> definitions_;
     std::vector<std::uint32_t> line_starts_;  // byte offsets of line starts, computed in the constructor
+    // Empty for an ASCII source; otherwise the sum of UTF-16-units-minus-bytes before each
+    // kUtf16Block-byte block (see location()).
+    static constexpr std::size_t kUtf16Block = 64;
+    std::vector<std::int32_t> utf16_block_deltas_;
+    void index_utf16_columns();
+    std::int64_t utf16_delta_before(std::uint32_t offset) const;
 };
 
 using DocumentPtr = std::shared_ptr<const Document>;

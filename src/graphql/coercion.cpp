@@ -543,61 +543,64 @@ VariableCoercion coerce_variable_values(const Schema& schema, const Document& do
                                         const ast::Definition& operation, const json::object& inputs,
                                         bool hide_suggestions, std::size_t max_errors) {
     VariableCoercion result;
-    bool aborted = false;
+    // Thrown through the validators once the limit is reached, so that a huge wrong value is
+    // not walked to its end (graphql-js throws from its onError the same way).
+    struct ErrorLimitReached {};
     auto add_error = [&](std::string message, std::uint32_t offset) {
-        if (aborted) return;
         if (result.errors.size() >= max_errors) {
             GraphQLError too_many;
             too_many.message = "Too many errors processing variables, error limit reached. Execution aborted.";
             result.errors.push_back(std::move(too_many));
-            aborted = true;
-            return;
+            throw ErrorLimitReached{};
         }
         GraphQLError error;
         error.message = std::move(message);
         error.locations.push_back(document.location(offset));
         result.errors.push_back(std::move(error));
     };
-    for (const ast::VariableDefinition* definition : operation.variable_definitions) {
-        if (aborted) break;
-        const std::string name(definition->variable.value);
-        const Type* type = type_from_ast(schema, *definition->type);
-        if (type == nullptr || !type->is_input()) {
-            add_error("Variable \"$" + name + "\" expected value of type \"" + print_type(*definition->type) +
-                          "\" which cannot be used as an input type.",
-                      definition->type->offset);
-            continue;
-        }
-        const json::value* value = inputs.if_contains(name);
-        if (value == nullptr) {
-            if (definition->default_value != nullptr) {
-                if (auto coerced = coerce_input_literal(*definition->default_value, *type, nullptr)) {
-                    result.values[name] = std::move(*coerced);
-                } else {
-                    validate_input_literal(
-                        *definition->default_value, *type, document,
-                        [&](GraphQLError error, const json::array& path) {
-                            add_error("Variable \"$" + name + "\" has invalid default value" + print_path(path) + ": " +
-                                          error.message,
-                                      definition->offset);
-                        },
-                        nullptr, hide_suggestions);
-                }
+    try {
+        for (const ast::VariableDefinition* definition : operation.variable_definitions) {
+            const std::string name(definition->variable.value);
+            const Type* type = type_from_ast(schema, *definition->type);
+            if (type == nullptr || !type->is_input()) {
+                add_error("Variable \"$" + name + "\" expected value of type \"" + print_type(*definition->type) +
+                              "\" which cannot be used as an input type.",
+                          definition->type->offset);
                 continue;
             }
-            if (!type->is_non_null()) continue;
+            const json::value* value = inputs.if_contains(name);
+            if (value == nullptr) {
+                if (definition->default_value != nullptr) {
+                    if (auto coerced = coerce_input_literal(*definition->default_value, *type, nullptr)) {
+                        result.values[name] = std::move(*coerced);
+                    } else {
+                        validate_input_literal(
+                            *definition->default_value, *type, document,
+                            [&](GraphQLError error, const json::array& path) {
+                                add_error("Variable \"$" + name + "\" has invalid default value" + print_path(path) +
+                                              ": " + error.message,
+                                          definition->offset);
+                            },
+                            nullptr, hide_suggestions);
+                    }
+                    continue;
+                }
+                if (!type->is_non_null()) continue;
+            }
+            if (auto coerced = coerce_input_value(value, *type)) {
+                result.values[name] = std::move(*coerced);
+                continue;
+            }
+            validate_input_value(
+                value, *type,
+                [&](GraphQLError error, const json::array& path) {
+                    add_error("Variable \"$" + name + "\" has invalid value" + print_path(path) + ": " + error.message,
+                              definition->offset);
+                },
+                hide_suggestions);
         }
-        if (auto coerced = coerce_input_value(value, *type)) {
-            result.values[name] = std::move(*coerced);
-            continue;
-        }
-        validate_input_value(
-            value, *type,
-            [&](GraphQLError error, const json::array& path) {
-                add_error("Variable \"$" + name + "\" has invalid value" + print_path(path) + ": " + error.message,
-                          definition->offset);
-            },
-            hide_suggestions);
+    } catch (const ErrorLimitReached&) {
+        // result.errors ends with the limit's error
     }
     return result;
 }

@@ -84,7 +84,12 @@ struct CollectedField {
 
 struct FieldPlan {
     std::vector<CollectedField> fields;
+    // Response key -> position in `fields`, built once a selection set has many fields so that
+    // collecting stays linear (an alias bomb of a million distinct keys must not be quadratic).
+    std::unordered_map<std::string_view, std::size_t> index;
 };
+
+constexpr std::size_t kLinearKeySearchLimit = 16;
 
 struct PlanKey {
     const Type* type;
@@ -298,9 +303,25 @@ class Executor {
         return *it->second;
     }
 
-    void collect(const Type& type, const ast::SelectionSet& set, FieldPlan& plan,
+    // Iterative, with an explicit stack: fragment spreads can chain thousands of fragments deep
+    // (an unvalidated document), which must not exhaust the thread's stack.
+    void collect(const Type& type, const ast::SelectionSet& root, FieldPlan& plan,
                  std::unordered_set<std::string_view>& visited) {
-        for (const ast::Selection* selection : set.selections) {
+        if (root.selections.size() > kLinearKeySearchLimit && plan.index.empty()) {
+            plan.index.reserve(root.selections.size());
+        }
+        struct Cursor {
+            const ast::SelectionSet* set;
+            std::size_t next;
+        };
+        std::vector<Cursor> stack{{&root, 0}};
+        while (!stack.empty()) {
+            Cursor& top = stack.back();
+            if (top.next == top.set->selections.size()) {
+                stack.pop_back();
+                continue;
+            }
+            const ast::Selection* selection = top.set->selections[top.next++];
             switch (selection->kind) {
                 case ast::SelectionKind::kField: {
                     if (!should_include(*selection)) break;
@@ -309,7 +330,7 @@ class Executor {
                 }
                 case ast::SelectionKind::kInlineFragment: {
                     if (!should_include(*selection) || !condition_matches(selection->type_condition, type)) break;
-                    collect(type, *selection->selection_set, plan, visited);
+                    stack.push_back({selection->selection_set, 0});
                     break;
                 }
                 case ast::SelectionKind::kFragmentSpread: {
@@ -318,7 +339,7 @@ class Executor {
                     if (fragment == fragments_.end() || !condition_matches(fragment->second->type_condition, type))
                         break;
                     if (!visited.insert(selection->name.value).second) break;
-                    collect(type, *fragment->second->selection_set, plan, visited);
+                    stack.push_back({fragment->second->selection_set, 0});
                     break;
                 }
             }
@@ -327,9 +348,20 @@ class Executor {
 
     void add_field(const Type& type, const ast::Selection& node, FieldPlan& plan) {
         const std::string_view key = node.response_key();
-        for (CollectedField& existing : plan.fields) {
-            if (existing.response_key == key) {
-                existing.nodes.push_back(&node);
+        if (plan.fields.size() < kLinearKeySearchLimit) {
+            for (CollectedField& existing : plan.fields) {
+                if (existing.response_key == key) {
+                    existing.nodes.push_back(&node);
+                    return;
+                }
+            }
+        } else {
+            if (plan.index.empty()) {
+                for (std::size_t i = 0; i < plan.fields.size(); ++i) plan.index.emplace(plan.fields[i].response_key, i);
+            }
+            auto [it, inserted] = plan.index.try_emplace(key, plan.fields.size());
+            if (!inserted) {
+                plan.fields[it->second].nodes.push_back(&node);
                 return;
             }
         }

@@ -1,5 +1,7 @@
 // graphql-js NoFragmentCyclesRule (https://spec.graphql.org/October2021/#sec-Fragment-spreads-must-not-form-cycles):
 // a depth-first search over spreads that reports each cycle once, with the spreads along it.
+#include <span>
+#include <string_view>
 #include <unordered_map>
 #include <unordered_set>
 #include <vector>
@@ -22,7 +24,16 @@ class NoFragmentCycles final : public Rule {
     }
 
   private:
-    void detect_cycles(const ast::Definition& fragment) {
+    // Iterative, with an explicit stack: a chain of thousands of fragments must not exhaust
+    // the thread's stack (found by the hostile-input tests).
+    struct Frame {
+        std::string_view name;
+        std::span<const ast::Selection* const> spreads;
+        std::size_t next = 0;
+    };
+
+    // Pushes a frame for `fragment` unless it was visited or spreads nothing.
+    void enter(const ast::Definition& fragment, std::vector<Frame>& stack) {
         if (!fragment.name || fragment.selection_set == nullptr) {
             return;
         }
@@ -35,20 +46,35 @@ class NoFragmentCycles final : public Rule {
             return;
         }
         path_index_[name] = path_.size();
-        for (const ast::Selection* spread : spreads) {
+        stack.push_back(Frame{name, spreads, 0});
+    }
+
+    void detect_cycles(const ast::Definition& fragment) {
+        std::vector<Frame> stack;
+        enter(fragment, stack);
+        while (!stack.empty()) {
+            Frame& top = stack.back();
+            if (top.next == top.spreads.size()) {
+                path_index_.erase(top.name);
+                stack.pop_back();
+                if (!stack.empty()) path_.pop_back();  // the spread that led into the finished fragment
+                continue;
+            }
+            const ast::Selection* spread = top.spreads[top.next++];
             const std::string_view spread_name = spread->name.value;
             path_.push_back(spread);
             auto cycle = path_index_.find(spread_name);
             if (cycle == path_index_.end()) {
                 if (const ast::Definition* target = context().fragment(spread_name)) {
-                    detect_cycles(*target);
+                    const std::size_t depth = stack.size();
+                    enter(*target, stack);
+                    if (stack.size() > depth) continue;  // path_ is popped when that frame finishes
                 }
             } else {
                 report_cycle(spread_name, cycle->second);
             }
             path_.pop_back();
         }
-        path_index_.erase(name);
     }
 
     void report_cycle(std::string_view spread_name, std::size_t from) {
