@@ -76,11 +76,18 @@ struct Config {
     std::string llm_api_key;         // secret
     std::string llm_base_url;
     std::vector<std::string> llm_models;
+    Duration llm_timeout{};                      // one chat-completions call
+    std::int64_t llm_max_retries{};              // extra attempts on 429/5xx/transport errors
+    std::int64_t llm_max_tool_steps{};           // model turns with tool calls per step
+    std::int64_t llm_request_token_budget{};     // tokens per analysis request
+    std::int64_t llm_user_daily_token_budget{};  // tokens per user per UTC day
+    std::int64_t llm_request_budget_cents{};     // USD cents per analysis request (0 = no cost cap)
+    std::int64_t llm_user_daily_budget_cents{};  // USD cents per user per UTC day (0 = no cost cap)
     Duration cache_ttl{};
     std::string public_url;
     std::int64_t max_body_bytes{};
     Duration request_timeout{};
-    bool trust_proxy{};  // take the client address from X-Forwarded-For (only behind a trusted proxy)
+    bool trust_proxy{};           // take the client address from X-Forwarded-For (only behind a trusted proxy)
     std::string amqp_prefix;      // names of the RabbitMQ exchanges and queues: <prefix>.work, <prefix>.dlq, ...
     Duration analysis_timeout{};  // an analysis with no progress for this long is failed by the workers
 
