@@ -8,6 +8,7 @@
 #include <string>
 
 #include "agents/builtin_tools.hpp"
+#include "agents/llm_narrative.hpp"
 #include "agents/store_data_source.hpp"
 #include "agents/worker.hpp"
 #include "common/config.hpp"
@@ -139,7 +140,7 @@ int run_worker_command(alatar::app::Args args) {
         Worker worker{pool,
                       mq::parse_amqp_url(config.amqp_url),
                       mq::Names{config.amqp_prefix},
-                      builtin_tools(),
+                      with_llm_narrative(builtin_tools(), config, log),
                       data_source,
                       log,
                       options};
