@@ -118,7 +118,7 @@ json::object usage_record(const llm::LlmSession& session, const llm::StepOutcome
 
 }  // namespace
 
-ToolSpec llm_compose_narrative(ToolSpec offline, LlmNarrativeSettings settings) {
+ToolSpec llm_compose_narrative(const ToolSpec& offline, LlmNarrativeSettings settings) {
     ToolSpec spec = offline;
     spec.description = "A plain-words summary written by a language model from the computed figures.";
     spec.timeout = settings.step_timeout;

@@ -39,7 +39,7 @@ struct LlmNarrativeSettings {
 };
 
 // compose_narrative backed by a model, falling back to `offline` (the builtin tool) for the step.
-ToolSpec llm_compose_narrative(ToolSpec offline, LlmNarrativeSettings settings);
+ToolSpec llm_compose_narrative(const ToolSpec& offline, LlmNarrativeSettings settings);
 
 // The production settings from the configuration (curl transport, database ledger and lookups).
 LlmNarrativeSettings llm_narrative_settings(const Config& config);

@@ -49,7 +49,10 @@ std::string error_excerpt(std::string_view body) {
             }
         }
     }
-    if (message.size() > 200) message = message.substr(0, 200) + "...";
+    if (message.size() > 200) {
+        message.resize(200);
+        message += "...";
+    }
     return message;
 }
 
@@ -127,7 +130,8 @@ ChatResponse ChatClient::complete(const ChatRequest& request, Deadline deadline,
     std::chrono::milliseconds backoff = options_.backoff_base;
     for (int attempt = 0; attempt <= options_.max_retries; ++attempt) {
         const auto left = deadline.remaining_ms();
-        if (left <= 0ms) throw fail(FailureKind::kTimeout, rec.status, "LLM call ran out of time" + last_problem);
+        if (left <= std::chrono::milliseconds::zero())
+            throw fail(FailureKind::kTimeout, rec.status, "LLM call ran out of time" + last_problem);
         post.timeout = std::min(options_.timeout, left);
         rec.attempts = attempt + 1;
         std::optional<std::chrono::milliseconds> wait;

@@ -62,8 +62,12 @@ HttpAnswer CurlTransport::post(const HttpPost& request) {
     const std::unique_ptr<CURL, EasyDeleter> easy{curl_easy_init()};
     if (!easy) throw TransportFailure(false, "could not start an HTTP call");
     curl_slist* raw_list = nullptr;
-    for (const auto& [name, value] : request.headers)
-        raw_list = curl_slist_append(raw_list, (name + ": " + value).c_str());
+    for (const auto& [name, value] : request.headers) {
+        std::string line = name;
+        line += ": ";
+        line += value;
+        raw_list = curl_slist_append(raw_list, line.c_str());
+    }
     raw_list = curl_slist_append(raw_list, "Expect:");  // no 100-continue round trip
     const std::unique_ptr<curl_slist, ListDeleter> list{raw_list};
     HttpAnswer answer;
