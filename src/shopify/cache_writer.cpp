@@ -1,0 +1,258 @@
+#include "shopify/cache_writer.hpp"
+
+#include <boost/json/serialize.hpp>
+#include <charconv>
+#include <optional>
+
+#include "db/pool.hpp"
+
+namespace alatar::shopify {
+namespace json = boost::json;
+
+namespace {
+
+std::optional<std::string> text(const json::object& o, std::string_view key) {
+    const auto* v = o.if_contains(key);
+    if (v == nullptr || v->is_null()) return std::nullopt;
+    if (v->is_string()) return std::string(v->get_string());
+    if (v->is_bool()) return std::string(v->get_bool() ? "true" : "false");
+    if (v->is_int64()) return std::to_string(v->get_int64());
+    if (v->is_uint64()) return std::to_string(v->get_uint64());
+    if (v->is_double()) return json::serialize(*v);
+    return std::nullopt;
+}
+
+// The id of a nested object, e.g. customer { id }.
+std::optional<std::string> ref_id(const json::object& o, std::string_view key) {
+    const auto* v = o.if_contains(key);
+    if (v == nullptr || !v->is_object()) return std::nullopt;
+    return text(v->get_object(), "id");
+}
+
+// shopMoney.amount of a MoneyBag, "0" when absent.
+std::string money(const json::object& o, std::string_view key) {
+    const auto* bag = o.if_contains(key);
+    if (bag == nullptr || !bag->is_object()) return "0";
+    const auto* shop = bag->get_object().if_contains("shopMoney");
+    if (shop == nullptr || !shop->is_object()) return "0";
+    return text(shop->get_object(), "amount").value_or("0");
+}
+
+std::optional<std::string> money_v2(const json::object& o, std::string_view key, std::string_view member) {
+    const auto* m = o.if_contains(key);
+    if (m == nullptr || !m->is_object()) return std::nullopt;
+    return text(m->get_object(), member);
+}
+
+std::vector<std::string> tags(const json::object& o) {
+    std::vector<std::string> out;
+    const auto* v = o.if_contains("tags");
+    if (v != nullptr && v->is_array()) {
+        for (const auto& t : v->get_array()) {
+            if (t.is_string()) out.emplace_back(t.get_string());
+        }
+    }
+    return out;
+}
+
+std::optional<std::int64_t> integer(const json::object& o, std::string_view key) {
+    const auto* v = o.if_contains(key);
+    if (v == nullptr || v->is_null()) return std::nullopt;
+    if (v->is_int64()) return v->get_int64();
+    if (v->is_uint64()) return static_cast<std::int64_t>(v->get_uint64());
+    if (v->is_string()) {  // UnsignedInt64 is serialised as a string
+        std::int64_t n = 0;
+        const auto s = v->get_string();
+        if (std::from_chars(s.data(), s.data() + s.size(), n).ec == std::errc{}) return n;
+    }
+    return std::nullopt;
+}
+
+std::optional<std::int64_t> quantity(const json::object& o, std::string_view name) {
+    const auto* v = o.if_contains("quantities");
+    if (v == nullptr || !v->is_array()) return std::nullopt;
+    for (const auto& q : v->get_array()) {
+        if (q.is_object() && text(q.get_object(), "name") == name) return integer(q.get_object(), "quantity");
+    }
+    return std::nullopt;
+}
+
+constexpr std::string_view kExpiry = "now() + make_interval(secs => $3)";
+
+void write_one(db::Transaction& tx, const std::string& store, double ttl_s, const BulkObject& obj) {
+    const json::object& f = obj.fields;
+    const std::string expiry(kExpiry);
+    if (obj.type == "Product") {
+        tx.exec(
+            "INSERT INTO shop_products (store_id, shopify_gid, expires_at, title, handle, description, product_type, "
+            "vendor, status, tags, total_inventory, created_at, updated_at, published_at) VALUES ($1, $2, " +
+                expiry +
+                ", $4, $5, $6, $7, $8, $9, $10, $11, $12::timestamptz, $13::timestamptz, $14::timestamptz) "
+                "ON CONFLICT (store_id, shopify_gid) DO UPDATE SET title = EXCLUDED.title, handle = EXCLUDED.handle, "
+                "description = EXCLUDED.description, product_type = EXCLUDED.product_type, vendor = EXCLUDED.vendor, "
+                "status = EXCLUDED.status, tags = EXCLUDED.tags, total_inventory = EXCLUDED.total_inventory, "
+                "created_at = EXCLUDED.created_at, updated_at = EXCLUDED.updated_at, "
+                "published_at = EXCLUDED.published_at, fetched_at = now(), expires_at = EXCLUDED.expires_at",
+            db::Params{store, obj.id, ttl_s, text(f, "title").value_or(""), text(f, "handle"), text(f, "description"),
+                       text(f, "productType"), text(f, "vendor"), text(f, "status"), tags(f),
+                       integer(f, "totalInventory"), text(f, "createdAt"), text(f, "updatedAt"),
+                       text(f, "publishedAt")});
+    } else if (obj.type == "ProductVariant") {
+        const auto product = obj.parent_id ? obj.parent_id : ref_id(f, "product");
+        if (!product) return;
+        const auto* item = f.if_contains("inventoryItem");
+        tx.exec(
+            "INSERT INTO shop_product_variants (store_id, shopify_gid, expires_at, product_gid, title, sku, price, "
+            "compare_at_price, inventory_item_gid, inventory_quantity, created_at, updated_at) VALUES ($1, $2, " +
+                expiry +
+                ", $4, $5, $6, $7::numeric, $8::numeric, $9, $10, $11::timestamptz, $12::timestamptz) "
+                "ON CONFLICT (store_id, shopify_gid) DO UPDATE SET product_gid = EXCLUDED.product_gid, "
+                "title = EXCLUDED.title, sku = EXCLUDED.sku, price = EXCLUDED.price, "
+                "compare_at_price = EXCLUDED.compare_at_price, inventory_item_gid = EXCLUDED.inventory_item_gid, "
+                "inventory_quantity = EXCLUDED.inventory_quantity, created_at = EXCLUDED.created_at, "
+                "updated_at = EXCLUDED.updated_at, fetched_at = now(), expires_at = EXCLUDED.expires_at",
+            db::Params{store, obj.id, ttl_s, *product, text(f, "title"), text(f, "sku"), text(f, "price").value_or("0"),
+                       text(f, "compareAtPrice"),
+                       item != nullptr && item->is_object() ? text(item->get_object(), "id") : std::nullopt,
+                       integer(f, "inventoryQuantity"), text(f, "createdAt"), text(f, "updatedAt")});
+    } else if (obj.type == "Order") {
+        tx.exec(
+            "INSERT INTO shop_orders (store_id, shopify_gid, expires_at, name, created_at, processed_at, updated_at, "
+            "cancelled_at, test, financial_status, fulfillment_status, currency, subtotal_amount, total_amount, "
+            "total_discounts_amount, total_refunded_amount, total_tax_amount, total_shipping_amount, customer_gid, "
+            "source_name, tags) VALUES ($1, $2, " +
+                expiry +
+                ", $4, $5::timestamptz, $6::timestamptz, $7::timestamptz, $8::timestamptz, $9, $10, $11, $12, "
+                "$13::numeric, $14::numeric, $15::numeric, $16::numeric, $17::numeric, $18::numeric, $19, $20, $21) "
+                "ON CONFLICT (store_id, shopify_gid) DO UPDATE SET name = EXCLUDED.name, "
+                "created_at = EXCLUDED.created_at, processed_at = EXCLUDED.processed_at, "
+                "updated_at = EXCLUDED.updated_at, cancelled_at = EXCLUDED.cancelled_at, test = EXCLUDED.test, "
+                "financial_status = EXCLUDED.financial_status, fulfillment_status = EXCLUDED.fulfillment_status, "
+                "currency = EXCLUDED.currency, subtotal_amount = EXCLUDED.subtotal_amount, "
+                "total_amount = EXCLUDED.total_amount, total_discounts_amount = EXCLUDED.total_discounts_amount, "
+                "total_refunded_amount = EXCLUDED.total_refunded_amount, total_tax_amount = EXCLUDED.total_tax_amount, "
+                "total_shipping_amount = EXCLUDED.total_shipping_amount, customer_gid = EXCLUDED.customer_gid, "
+                "source_name = EXCLUDED.source_name, tags = EXCLUDED.tags, fetched_at = now(), "
+                "expires_at = EXCLUDED.expires_at",
+            db::Params{store,
+                       obj.id,
+                       ttl_s,
+                       text(f, "name").value_or(""),
+                       text(f, "createdAt"),
+                       text(f, "processedAt"),
+                       text(f, "updatedAt"),
+                       text(f, "cancelledAt"),
+                       text(f, "test") == "true",
+                       text(f, "displayFinancialStatus"),
+                       text(f, "displayFulfillmentStatus"),
+                       text(f, "currencyCode").value_or(""),
+                       money(f, "subtotalPriceSet"),
+                       money(f, "totalPriceSet"),
+                       money(f, "totalDiscountsSet"),
+                       money(f, "totalRefundedSet"),
+                       money(f, "totalTaxSet"),
+                       money(f, "totalShippingPriceSet"),
+                       ref_id(f, "customer"),
+                       text(f, "sourceName"),
+                       tags(f)});
+    } else if (obj.type == "LineItem") {
+        if (!obj.parent_id) return;
+        tx.exec(
+            "INSERT INTO shop_order_line_items (store_id, shopify_gid, expires_at, order_gid, product_gid, "
+            "variant_gid, title, sku, quantity, original_unit_price, discounted_total, total_discount) VALUES ($1, "
+            "$2, " +
+                expiry +
+                ", $4, $5, $6, $7, $8, $9, $10::numeric, $11::numeric, $12::numeric) "
+                "ON CONFLICT (store_id, shopify_gid) DO UPDATE SET order_gid = EXCLUDED.order_gid, "
+                "product_gid = EXCLUDED.product_gid, variant_gid = EXCLUDED.variant_gid, title = EXCLUDED.title, "
+                "sku = EXCLUDED.sku, quantity = EXCLUDED.quantity, "
+                "original_unit_price = EXCLUDED.original_unit_price, "
+                "discounted_total = EXCLUDED.discounted_total, total_discount = EXCLUDED.total_discount, "
+                "fetched_at = now(), expires_at = EXCLUDED.expires_at",
+            db::Params{store, obj.id, ttl_s, *obj.parent_id, ref_id(f, "product"), ref_id(f, "variant"),
+                       text(f, "title").value_or(""), text(f, "sku"), integer(f, "quantity").value_or(0),
+                       money(f, "originalUnitPriceSet"), money(f, "discountedTotalSet"), money(f, "totalDiscountSet")});
+    } else if (obj.type == "Customer") {
+        tx.exec(
+            "INSERT INTO shop_customers (store_id, shopify_gid, expires_at, email, first_name, last_name, state, "
+            "tags, orders_count, amount_spent, currency, created_at, updated_at) VALUES ($1, $2, " +
+                expiry +
+                ", lower($4), $5, $6, $7, $8, $9, $10::numeric, $11, $12::timestamptz, $13::timestamptz) "
+                "ON CONFLICT (store_id, shopify_gid) DO UPDATE SET email = EXCLUDED.email, "
+                "first_name = EXCLUDED.first_name, last_name = EXCLUDED.last_name, state = EXCLUDED.state, "
+                "tags = EXCLUDED.tags, orders_count = EXCLUDED.orders_count, "
+                "amount_spent = EXCLUDED.amount_spent, currency = EXCLUDED.currency, "
+                "created_at = EXCLUDED.created_at, updated_at = EXCLUDED.updated_at, fetched_at = now(), "
+                "expires_at = EXCLUDED.expires_at",
+            db::Params{store, obj.id, ttl_s, text(f, "email"), text(f, "firstName"), text(f, "lastName"),
+                       text(f, "state"), tags(f), integer(f, "numberOfOrders").value_or(0),
+                       money_v2(f, "amountSpent", "amount").value_or("0"), money_v2(f, "amountSpent", "currencyCode"),
+                       text(f, "createdAt"), text(f, "updatedAt")});
+    } else if (obj.type == "Location") {
+        tx.exec("INSERT INTO shop_locations (store_id, shopify_gid, expires_at, name, active) VALUES ($1, $2, " +
+                    expiry +
+                    ", $4, $5) ON CONFLICT (store_id, shopify_gid) DO UPDATE SET name = EXCLUDED.name, "
+                    "active = EXCLUDED.active, fetched_at = now(), expires_at = EXCLUDED.expires_at",
+                db::Params{store, obj.id, ttl_s, text(f, "name").value_or(""), text(f, "isActive") != "false"});
+    } else if (obj.type == "InventoryLevel") {
+        const auto item = obj.parent_id ? obj.parent_id : ref_id(f, "item");
+        const auto location = ref_id(f, "location");
+        if (!item || !location) return;
+        tx.exec(
+            "INSERT INTO shop_inventory_levels (store_id, shopify_gid, expires_at, inventory_item_gid, location_gid, "
+            "available, on_hand, updated_at) VALUES ($1, $2, " +
+                expiry +
+                ", $4, $5, $6, $7, $8::timestamptz) ON CONFLICT (store_id, shopify_gid) DO UPDATE SET "
+                "inventory_item_gid = EXCLUDED.inventory_item_gid, location_gid = EXCLUDED.location_gid, "
+                "available = EXCLUDED.available, on_hand = EXCLUDED.on_hand, updated_at = EXCLUDED.updated_at, "
+                "fetched_at = now(), expires_at = EXCLUDED.expires_at",
+            db::Params{store, obj.id, ttl_s, *item, *location, quantity(f, "available").value_or(0),
+                       quantity(f, "on_hand"), text(f, "updatedAt")});
+    }
+}
+
+}  // namespace
+
+void CacheWriter::add(BulkObject object) {
+    batch_.push_back(std::move(object));
+    if (batch_.size() >= kBatchSize) flush();
+}
+
+void CacheWriter::flush() {
+    if (batch_.empty()) return;
+    const double ttl_s = std::chrono::duration<double>(ttl_).count();
+    pool_.transact_blocking([&](db::Transaction& tx) {
+        for (const auto& obj : batch_) write_one(tx, store_id_, ttl_s, obj);
+    });
+    for (const auto& obj : batch_) ++written_[obj.type];
+    batch_.clear();
+}
+
+std::vector<BulkObject> flatten_node(const json::object& node, const std::vector<std::string>& children) {
+    std::vector<BulkObject> out;
+    BulkObject parent;
+    parent.fields = node;
+    if (const auto* id = node.if_contains("id"); id != nullptr && id->is_string()) {
+        parent.id = std::string(id->get_string());
+        parent.type = gid_type(parent.id);
+    }
+    for (const auto& name : children) parent.fields.erase(name);
+    out.push_back(parent);
+    for (const auto& name : children) {
+        const auto* conn = node.if_contains(name);
+        const auto* nodes = conn != nullptr && conn->is_object() ? conn->get_object().if_contains("nodes") : nullptr;
+        if (nodes == nullptr || !nodes->is_array()) continue;
+        for (const auto& child : nodes->get_array()) {
+            if (!child.is_object()) continue;
+            BulkObject c;
+            c.fields = child.get_object();
+            c.id = text(c.fields, "id").value_or("");
+            c.type = gid_type(c.id);
+            c.parent_id = parent.id;
+            out.push_back(std::move(c));
+        }
+    }
+    return out;
+}
+
+}  // namespace alatar::shopify

@@ -1,0 +1,88 @@
+#pragma once
+// Keeps a store's cached Shopify data (the shop_* tables) filled and fresh:
+//   backfill      - everything, by bulk operations (products+variants, customers, orders+line items, locations,
+//                   inventory levels), rows the shop no longer has are dropped; resumes after the last finished
+//                   bulk phase when an earlier attempt was cut short (e.g. by its deadline);
+//   sync_changes  - products, customers and orders updated since the last sync, page by page (updated_at window,
+//                   with an overlap), then the whole cache marked fresh again;
+//   ensure_fresh  - nothing while the last sync is younger than the TTL, a backfill when never synced,
+//                   sync_changes otherwise.
+// One sync per store at a time, across processes: a session advisory lock on a dedicated connection (released
+// when the sync ends or its process dies). A caller that waited for the lock re-checks freshness first, so
+// concurrent analyses of one store sync once. Progress is in store_sync_state.
+// A revoked token (401) marks the store TOKEN_REVOKED and its token is dropped.
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "common/crypto.hpp"
+#include "common/log.hpp"
+#include "common/time.hpp"
+#include "shopify/admin_client.hpp"
+
+namespace alatar::db {
+class Pool;
+}  // namespace alatar::db
+
+namespace alatar::shopify {
+
+// The store's shop and decrypted token. Throws Error kNotFound for an unknown store, kShopifyError when the
+// store is not ACTIVE or has no token.
+ShopCredentials load_store_credentials(db::Pool& pool, std::string_view store_id, const crypto::Keyring& keyring);
+// After a TokenRevoked: status TOKEN_REVOKED, token dropped.
+void mark_token_revoked(db::Pool& pool, std::string_view store_id);
+
+struct SyncReport {
+    bool full = false;                                         // a backfill (false: changes only)
+    std::map<std::string, std::int64_t, std::less<>> written;  // rows per type ("Order", "LineItem", ...)
+    std::int64_t orphans = 0;                                  // bulk children whose parent never came
+};
+
+// What the cache holds for a store (after a sync, for the analysis side).
+struct CacheSummary {
+    std::int64_t orders = 0;
+    std::int64_t products = 0;
+    std::optional<std::string> fetched_at;  // RFC 3339 UTC, newest cached order fetch
+    bool stale = false;                     // some cached order is past its expires_at
+};
+CacheSummary cache_summary(db::Pool& pool, std::string_view store_id);
+
+struct StoreSyncOptions {
+    std::chrono::milliseconds cache_ttl{std::chrono::minutes(15)};  // ALATAR_CACHE_TTL
+    std::string database_url;  // for the dedicated lock connection (the pool's database)
+    std::chrono::milliseconds lock_poll{100};
+};
+
+class StoreSync {
+  public:
+    StoreSync(db::Pool& pool, AdminClient& client, crypto::Keyring keyring, StoreSyncOptions options, Logger log);
+
+    SyncReport backfill(std::string_view store_id, Deadline deadline);
+    SyncReport sync_changes(std::string_view store_id, Deadline deadline);
+    // nullopt when the cache was fresh (or another worker's sync made it fresh meanwhile). Throws Error
+    // kNotFound for an unknown store, kShopifyError for a store that is not linked (any more), TokenRevoked,
+    // kTimeout when the deadline passes (waiting for another sync included).
+    std::optional<SyncReport> ensure_fresh(std::string_view store_id, Deadline deadline);
+
+  private:
+    enum class Need { kNothing, kBackfill, kChanges };
+    Need need(std::string_view store_id);
+    SyncReport run_backfill(std::string_view store_id, Deadline deadline);
+    SyncReport run_changes(std::string_view store_id, Deadline deadline);
+    void run_bulk_phase(const ShopCredentials& shop, std::string_view store_id, std::string_view phase,
+                        const std::string& query, SyncReport& report, Deadline deadline);
+    template <class F>
+    SyncReport run_tracked(std::string_view store_id, bool full, F&& body);
+    void set_phase(std::string_view store_id, std::string_view phase, double progress);
+
+    db::Pool& pool_;
+    AdminClient& client_;
+    crypto::Keyring keyring_;
+    StoreSyncOptions options_;
+    Logger log_;
+};
+
+}  // namespace alatar::shopify
