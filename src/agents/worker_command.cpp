@@ -104,7 +104,9 @@ std::string default_worker_name() {
 
 }  // namespace
 
-int run_worker_command(alatar::app::Args args) {
+int run_worker_command(alatar::app::Args args) { return run_worker_command(args, {}); }
+
+int run_worker_command(alatar::app::Args args, const WorkerExtension& extension) {
     auto parsed = parse(args);
     if (!parsed) {
         std::cerr << "alatar worker: bad arguments\n" << kUsage;
@@ -144,9 +146,11 @@ int run_worker_command(alatar::app::Args args) {
                       data_source,
                       log,
                       options};
+        auto extra = extension ? extension(pool, config, log) : nullptr;
         int signal = 0;
         sigwait(&stop_signals, &signal);
         log.info("stopping", {{"signal", signal}});
+        extra.reset();
         worker.stop();
         return 0;
     } catch (const Error& e) {
