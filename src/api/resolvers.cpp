@@ -19,10 +19,10 @@ void set(graphql::Schema& schema, std::string_view type, std::string_view field,
 void install_resolvers(graphql::Schema& schema) {
     install_account_resolvers(schema);
     install_analysis_resolvers(schema);
-    // Linking stores and deciding on proposals belong to the Shopify and actions areas; until they install
-    // their resolvers these fields answer with an explicit error instead of a null in a non-null position.
-    for (const auto* field : {"startShopifyOAuth", "completeShopifyOAuth", "loginWithShopify", "unlinkShopifyStore",
-                              "approveActionProposal", "rejectActionProposal"}) {
+    install_identity_resolvers(schema);
+    // Deciding on proposals belongs to the actions area; until it installs its resolvers these fields answer
+    // with an explicit error instead of a null in a non-null position.
+    for (const auto* field : {"approveActionProposal", "rejectActionProposal"}) {
         graphql::FieldResolver r;
         r.sync = [name = std::string(field)](const graphql::ResolveInfo&) -> boost::json::value {
             throw Error(ErrorCode::kUpstreamUnavailable, name + " is not available on this server yet.");

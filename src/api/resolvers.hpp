@@ -11,6 +11,7 @@ void install_resolvers(graphql::Schema& schema);
 // Parts of install_resolvers, one per module.
 void install_account_resolvers(graphql::Schema& schema);
 void install_analysis_resolvers(graphql::Schema& schema);
+void install_identity_resolvers(graphql::Schema& schema);  // Shopify OAuth links, platform sign-in
 
 // Helpers shared by the resolver modules.
 namespace detail {

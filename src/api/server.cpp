@@ -10,8 +10,11 @@
 #include "agents/outbox_relay.hpp"
 #include "api/embedded.hpp"
 #include "api/event_hub.hpp"
+#include "api/oauth_callback_route.hpp"
+#include "api/oauth_services.hpp"
 #include "api/offload.hpp"
 #include "api/resolvers.hpp"
+#include "api/webhook_shopify.hpp"
 #include "api/ws_handler.hpp"
 #include "common/crypto.hpp"
 #include "db/pool.hpp"
@@ -156,6 +159,7 @@ void ApiServer::Parts::build() {
                                                    crypto::hash_password(crypto::random_token(16)),
                                                    {},
                                                    log.child("graphql")});
+    services->identity = make_identity_services(config);
     services->loader_fetches = &registry->counter("alatar_api_loader_fetches_total",
                                                   "Batched queries of the per-request loaders.", {"loader"}, 16);
     executor = std::make_shared<ApiExecutor>(*schema, *services, options.limits);
@@ -201,6 +205,9 @@ http::Router ApiServer::Parts::routes() {
     }
     http::add_health_routes(router, registry, std::move(health));
     router.add("/graphql", graphql_http->handler());
+    router.add("/auth/shopify/callback",
+               make_oauth_callback_handler(*pool, services->identity, options.static_dir, log.child("oauth")));
+    router.add("/webhooks/shopify", make_shopify_webhook_handler(*pool, options.config, log.child("webhooks")));
 
     if (!options.config.production()) {
         router.add("/graphiql", [](const http::Request&, http::RequestContext&) -> asio::awaitable<http::Response> {

@@ -2,6 +2,7 @@
 // What resolvers reach: the database, the CPU pool, the login throttle, the event hub and the settings of the
 // account rules. Owned by ApiServer; lives longer than every request.
 #include <functional>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -19,6 +20,7 @@ namespace alatar::api {
 
 class CpuPool;
 class EventHub;
+struct IdentityServices;
 
 struct Services {
     db::Pool& pool;
@@ -32,6 +34,8 @@ struct Services {
     Logger log;
     // Batched child-row queries by loader ("tasks", "stores", ...); may be null.
     http::metrics::Family<http::metrics::Counter>* loader_fetches = nullptr;
+    // Shopify app, Keyring and identity providers for linking stores and platform sign-in (api/oauth_services).
+    std::shared_ptr<IdentityServices> identity;
 };
 
 }  // namespace alatar::api

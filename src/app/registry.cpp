@@ -6,6 +6,7 @@
 #include "agents/worker_command.hpp"
 #include "api/api_command.hpp"
 #include "app/dev_command.hpp"
+#include "app/keys_command.hpp"
 #include "db/migrate_command.hpp"
 #include "graphql/cli_command.hpp"
 #include "mq/dlq_command.hpp"
@@ -21,6 +22,7 @@ std::span<const Command> commands() {
         {"dlq", "list, replay or purge dead-lettered messages", &alatar::mq::run_dlq_command},
         {"api", "run the API server (GraphQL over HTTP and WebSocket) until SIGTERM", &alatar::api::run_api_command},
         {"worker", "run the agents: consume the work queues until SIGTERM", &alatar::agents::run_worker_command},
+        {"keys", "generate a master key, or re-encrypt stored secrets under the newest key", &run_keys_command},
     };
     return kCommands;
 }

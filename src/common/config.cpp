@@ -143,6 +143,7 @@ std::span<const KeySpec> key_table() {
         {"shopify_shop_suffix", &Config::shopify_shop_suffix, ".myshopify.com", S::kPublic, valid(check_shop_suffix)},
         {"shopify_api_key", &Config::shopify_api_key, "", S::kSecret, {}},
         {"shopify_api_secret", &Config::shopify_api_secret, "", S::kSecret, {}},
+        {"shopify_api_secret_previous", &Config::shopify_api_secret_previous, "", S::kSecret, {}},
         {"master_key", &Config::master_key, "", S::kSecret, valid(check_master_key)},
         {"llm_api_key", &Config::llm_api_key, "", S::kSecret, {}},
         {"llm_base_url", &Config::llm_base_url, "https://openrouter.ai/api/v1", S::kPublic, valid(check_http_url)},
@@ -162,6 +163,12 @@ std::span<const KeySpec> key_table() {
         {"trust_proxy", &Config::trust_proxy, "false", S::kPublic, {}},
         {"amqp_prefix", &Config::amqp_prefix, "alatar", S::kPublic, valid(check_word)},
         {"analysis_timeout", &Config::analysis_timeout, "10m", S::kPublic, range(1000, kMsPerDay)},
+        {"google_client_ids", &Config::google_client_ids, "", S::kPublic, valid(check_word)},
+        {"google_jwks_url", &Config::google_jwks_url, "https://www.googleapis.com/oauth2/v3/certs", S::kPublic,
+         valid(check_http_url)},
+        {"apple_client_ids", &Config::apple_client_ids, "", S::kPublic, valid(check_word)},
+        {"apple_jwks_url", &Config::apple_jwks_url, "https://appleid.apple.com/auth/keys", S::kPublic,
+         valid(check_http_url)},
     };
     return kTable;
 }

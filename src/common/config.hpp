@@ -70,10 +70,11 @@ struct Config {
     std::string shopify_api_version;
     std::vector<std::string> shopify_scopes;
     std::string shopify_shop_suffix;
-    std::string shopify_api_key;     // secret
-    std::string shopify_api_secret;  // secret
-    std::string master_key;          // secret: base64 32 bytes, or "kid:base64,kid:base64" (first is current)
-    std::string llm_api_key;         // secret
+    std::string shopify_api_key;              // secret
+    std::string shopify_api_secret;           // secret
+    std::string shopify_api_secret_previous;  // secret: still accepted on webhooks while the app secret rotates
+    std::string master_key;                   // secret: base64 32 bytes, or "kid:base64,kid:base64" (first is current)
+    std::string llm_api_key;                  // secret
     std::string llm_base_url;
     std::vector<std::string> llm_models;
     Duration llm_timeout{};                      // one chat-completions call
@@ -90,6 +91,11 @@ struct Config {
     bool trust_proxy{};           // take the client address from X-Forwarded-For (only behind a trusted proxy)
     std::string amqp_prefix;      // names of the RabbitMQ exchanges and queues: <prefix>.work, <prefix>.dlq, ...
     Duration analysis_timeout{};  // an analysis with no progress for this long is failed by the workers
+    // Mobile sign-in (loginWithIdToken): the accepted audiences (empty: provider off) and the provider's JWKS.
+    std::vector<std::string> google_client_ids;
+    std::string google_jwks_url;
+    std::vector<std::string> apple_client_ids;
+    std::string apple_jwks_url;
 
     // Compiled defaults only.
     static Config defaults();
