@@ -6,7 +6,7 @@ BUILD_DIR ?= build
 TEST_BUILD_DIR ?= build-asan
 CMAKE_GENERATOR ?= Ninja
 
-.PHONY: help bootstrap build build-test test test-only demo lint format services-start services-stop bench fuzz clean \
+.PHONY: help bootstrap build build-test test test-only demo lint format services-start services-stop bench fuzz chaos clean \
 	bench-graphql
 
 help:
@@ -20,6 +20,7 @@ bootstrap:
 build: bootstrap
 	cmake -S . -B $(BUILD_DIR) -G $(CMAKE_GENERATOR) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DALATAR_BUILD_TESTS=OFF
 	cmake --build $(BUILD_DIR)
+	npm --prefix web run build --silent
 
 # The sanitizer (ASan + UBSan) tree the suites run in; warnings are errors here.
 build-test: bootstrap
@@ -30,6 +31,11 @@ build-test: bootstrap
 test: build-test
 	@scripts/run-tests $(TEST_BUILD_DIR)
 	@$(MAKE) --no-print-directory lint
+
+# The agents' fault test at full size: 2,000 requests while workers are SIGKILLed and the broker
+# and PostgreSQL restart (make test runs it with 300).
+chaos: build-test
+	@ALATAR_TEST_FAULT_REQUESTS=$(or $(CHAOS_REQUESTS),2000) scripts/run-tests $(TEST_BUILD_DIR) -R FaultTest
 
 lint:
 	@scripts/lint $(TEST_BUILD_DIR)

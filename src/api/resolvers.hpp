@@ -12,6 +12,7 @@ void install_resolvers(graphql::Schema& schema);
 void install_account_resolvers(graphql::Schema& schema);
 void install_analysis_resolvers(graphql::Schema& schema);
 void install_identity_resolvers(graphql::Schema& schema);  // Shopify OAuth links, platform sign-in
+void install_action_resolvers(graphql::Schema& schema);    // proposals decided, executed, undone; audit log
 
 // Helpers shared by the resolver modules.
 namespace detail {

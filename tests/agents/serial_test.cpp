@@ -9,9 +9,11 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cstdlib>
 #include <iostream>
+#include <mutex>
 #include <random>
 
 #include "agents/agents_fixture.hpp"
@@ -142,39 +144,42 @@ TEST_F(SerialTest, FaultTestEveryRequestEndsOnceDespiteKilledWorkersAndRestarts)
     std::vector<std::unique_ptr<WorkerProcess>> workers;
     for (std::size_t i = 0; i < kWorkers; ++i) workers.push_back(std::make_unique<WorkerProcess>(env, log_path));
 
-    std::atomic<int> submitted{0};
+    // Chaos is tied to progress, not to the clock: a fast machine must not finish the run before
+    // the faults happen. The submitting thread kills a worker every eighth of the run and restarts
+    // the broker and PostgreSQL at a third and two thirds; a background thread adds random kills
+    // while requests are still in flight.
+    std::mutex workers_mutex;
+    std::atomic<int> kills{0};
+    const auto kill_one = [&](std::mt19937& rng) {
+        const std::lock_guard lock{workers_mutex};
+        auto& victim = workers[std::uniform_int_distribution<std::size_t>(0, kWorkers - 1)(rng)];
+        victim->kill_now();
+        ++kills;
+        victim = std::make_unique<WorkerProcess>(env, log_path);
+    };
     std::atomic<bool> stop_chaos{false};
-    int kills = 0;
-    int broker_rc = -1;
-    int postgres_rc = -1;
     std::thread chaos([&] {
         std::mt19937 rng{std::random_device{}()};
-        bool broker_done = false;
-        bool postgres_done = false;
         while (!stop_chaos) {
             std::this_thread::sleep_for(std::chrono::milliseconds(std::uniform_int_distribution<>(400, 1500)(rng)));
             if (stop_chaos) break;
-            auto& victim = workers[std::uniform_int_distribution<std::size_t>(0, kWorkers - 1)(rng)];
-            victim->kill_now();
-            ++kills;
-            victim = std::make_unique<WorkerProcess>(env, log_path);
-            if (!broker_done && submitted >= total / 3) {
-                broker_rc = run_services("restart-rabbitmq");
-                broker_done = true;
-            } else if (!postgres_done && submitted >= 2 * total / 3) {
-                postgres_rc = run_services("restart-postgres");
-                postgres_done = true;
-            }
+            kill_one(rng);
         }
     });
 
+    int broker_rc = -1;
+    int postgres_rc = -1;
+    std::mt19937 rng{std::random_device{}()};
+    const int kill_every = std::max(1, total / 8);
     std::vector<std::string> ids;
     ids.reserve(static_cast<std::size_t>(total));
     for (int i = 0; i < total; ++i) {
         ids.push_back(submit_retrying(*pool_, store(),
                                       i % 10 == 9 ? "What is the capital of France?" : "How were sales last month?"));
-        ++submitted;
         relay.wake();
+        if (i % kill_every == kill_every / 2) kill_one(rng);
+        if (i == total / 3) broker_rc = run_services("restart-rabbitmq");
+        if (i == 2 * total / 3) postgres_rc = run_services("restart-postgres");
         if (i % 10 == 0) std::this_thread::sleep_for(20ms);
     }
     const auto active = [&] {
@@ -193,7 +198,7 @@ TEST_F(SerialTest, FaultTestEveryRequestEndsOnceDespiteKilledWorkersAndRestarts)
 
     EXPECT_EQ(broker_rc, 0);
     EXPECT_EQ(postgres_rc, 0);
-    EXPECT_GT(kills, 3);
+    EXPECT_GE(kills.load(), 8);
     ASSERT_TRUE(all_finished) << active() << " requests still active";
     // Only this test's requests: the suite's store also served the other tests of this binary.
     const auto by_status = pool_->query_blocking(
@@ -207,7 +212,7 @@ TEST_F(SerialTest, FaultTestEveryRequestEndsOnceDespiteKilledWorkersAndRestarts)
         requests += by_status.get<std::int64_t>(i, 1);
         if (by_status.get<std::string>(i, 0) == "COMPLETED") completed = by_status.get<std::int64_t>(i, 1);
     }
-    std::cout << "fault test: " << total << " requests, " << kills << " workers killed; " << summary << "\n";
+    std::cout << "fault test: " << total << " requests, " << kills.load() << " workers killed; " << summary << "\n";
     EXPECT_EQ(requests, total) << "requests lost or duplicated";
     EXPECT_EQ(completed, total) << summary;
     EXPECT_EQ(count("SELECT count(*) FROM analysis_results r JOIN analysis_requests q ON q.id = r.request_id "
