@@ -1,0 +1,5 @@
+-- The SQL one `listAnalysisRequests(first: 20)` request issues in alatar (src/api/sessions.cpp,
+-- src/api/analysis_read.cpp: the page with one extra row, then the count); no status/store filter, no cursor.
+SELECT id::text, user_id::text, last_seen_at < now() - make_interval(secs => 60) AS stale FROM sessions WHERE token_hash = :th AND revoked_at IS NULL AND expires_at > now() AND idle_expires_at > now();
+SELECT id::text AS uuid, store_id::text AS store_uuid, prompt, status, progress, intent, error, created_at, updated_at, completed_at, event_seq, created_at::text AS cursor_ts FROM analysis_requests WHERE user_id = :uid AND (NULL::text IS NULL OR status = NULL::text) AND (NULL::uuid IS NULL OR store_id = NULL::uuid) AND (NULL::timestamptz IS NULL OR (created_at, id) < (NULL::timestamptz, NULL::uuid)) ORDER BY created_at DESC, id DESC LIMIT 21;
+SELECT count(*) FROM analysis_requests WHERE user_id = :uid AND (NULL::text IS NULL OR status = NULL::text) AND (NULL::uuid IS NULL OR store_id = NULL::uuid);
