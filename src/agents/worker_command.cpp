@@ -9,7 +9,7 @@
 
 #include "agents/builtin_tools.hpp"
 #include "agents/llm_narrative.hpp"
-#include "agents/store_data_source.hpp"
+#include "agents/store_sync.hpp"
 #include "agents/worker.hpp"
 #include "common/config.hpp"
 #include "common/error.hpp"
@@ -138,12 +138,12 @@ int run_worker_command(alatar::app::Args args, const WorkerExtension& extension)
         options.name = default_worker_name();
         options.analysis_timeout = config.analysis_timeout;
         db::Pool pool{db::pool_options(config), log.child("db")};
-        CachedStoreDataSource data_source{pool};
+        WorkerStoreData store_data{pool, config, log};
         Worker worker{pool,
                       mq::parse_amqp_url(config.amqp_url),
                       mq::Names{config.amqp_prefix},
                       with_llm_narrative(builtin_tools(), config, log),
-                      data_source,
+                      store_data.source(),
                       log,
                       options};
         auto extra = extension ? extension(pool, config, log) : nullptr;
