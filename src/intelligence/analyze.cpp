@@ -74,7 +74,9 @@ std::string drivers_text(const Dataset& ds, const DriverDecomposition& d) {
     return s;
 }
 
-std::string first_rows(const Table& t, std::size_t n, std::string_view label, std::string_view value,
+// The first rows as "label value suffix"; `decimals` is the precision the table holds (a summary must not
+// state digits the figure does not have: a count is never "11.00").
+std::string first_rows(const Table& t, std::size_t n, std::string_view label, std::string_view value, int decimals,
                        std::string_view suffix) {
     std::string s;
     const auto records = t.records();
@@ -85,7 +87,8 @@ std::string first_rows(const Table& t, std::size_t n, std::string_view label, st
         if (l == nullptr || !l->is_string()) continue;
         if (!s.empty()) s += "; ";
         s += std::string(l->as_string());
-        if (v != nullptr && v->is_number()) s += " " + format_number(v->to_number<double>(), 2) + std::string(suffix);
+        if (v != nullptr && v->is_number())
+            s += " " + format_number(v->to_number<double>(), decimals) + std::string(suffix);
     }
     return s;
 }
@@ -136,13 +139,14 @@ std::string narrative(const Dataset& ds, Intent intent, const PeriodSelection& p
             break;
         case Intent::kTopProducts:
             s = "Top products by net sales (" + when + "): " +
-                first_rows(*find_table(pack.tables, "top_products_by_revenue"), 5, "product", "netSales",
+                first_rows(*find_table(pack.tables, "top_products_by_revenue"), 5, "product", "netSales", ds.decimals(),
                            " " + ds.currency()) +
                 ".";
             break;
         case Intent::kSlowMovers:
             s = "Slowest movers with stock on hand (" + when + "): " +
-                first_rows(*find_table(pack.tables, "slow_movers"), 5, "product", "sellThroughPct", " % sell-through") +
+                first_rows(*find_table(pack.tables, "slow_movers"), 5, "product", "sellThroughPct", 1,
+                           " % sell-through") +
                 ".";
             break;
         case Intent::kInventoryRisk: {
@@ -150,7 +154,7 @@ std::string narrative(const Dataset& ds, Intent intent, const PeriodSelection& p
             s = risk->rows.empty()
                     ? "No product is at risk of a stockout at the current sales rate."
                     : std::to_string(risk->rows.size()) + " product(s) are out of stock or at risk within two weeks: " +
-                          first_rows(*risk, 5, "product", "daysOfCover", " days of cover") + ".";
+                          first_rows(*risk, 5, "product", "daysOfCover", 1, " days of cover") + ".";
             break;
         }
         case Intent::kCustomerRetention:
@@ -160,13 +164,12 @@ std::string narrative(const Dataset& ds, Intent intent, const PeriodSelection& p
                 kpi_text(ds, *find_kpi(pack.customers, "customer_lifetime_value")) + ".";
             break;
         case Intent::kDiscountSuggestion:
-            s = "Discount codes in use (" + when +
-                "): " + first_rows(*find_table(pack.tables, "discount_effectiveness"), 4, "code", "orders", " orders") +
-                ".";
+            s = "Discount codes in use (" + when + "): " +
+                first_rows(*find_table(pack.tables, "discount_effectiveness"), 4, "code", "orders", 0, " orders") + ".";
             break;
         case Intent::kDescriptionImprovement:
             s = "Highest refund rates (" + when + "): " +
-                first_rows(*find_table(pack.tables, "refund_rate_by_product"), 4, "product", "refundRatePct", " %") +
+                first_rows(*find_table(pack.tables, "refund_rate_by_product"), 4, "product", "refundRatePct", 1, " %") +
                 ".";
             break;
         case Intent::kPricingSuggestion:

@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <regex>
 
 #include "intelligence/charts.hpp"
 #include "intelligence/metrics.hpp"
@@ -110,6 +111,20 @@ TEST(AnalyzeTest, SlowMoversProposeADiscountOnThePlantedOverstock) {
     const auto pct = p->at("parameters").at("percentage").to_number<double>();
     EXPECT_GE(pct, 1.0);
     EXPECT_LE(pct, 90.0);
+}
+
+// A summary states a table's figure at the precision the table holds: sell-through is rounded to one
+// decimal, so "0.10 %" would claim a digit the figure does not have; an order count is never "11.00".
+TEST(AnalyzeTest, SummariesStateFiguresAtTheirOwnPrecision) {
+    const std::regex two_decimal_pct(R"(\d\.\d\d % sell-through)");
+    const auto slow = run("Which products are not selling?");
+    const std::string slow_text(slow.at("summary").as_string());
+    EXPECT_FALSE(std::regex_search(slow_text, two_decimal_pct)) << slow_text;
+    EXPECT_TRUE(std::regex_search(slow_text, std::regex(R"(\d\.\d % sell-through)"))) << slow_text;
+    const auto codes = run("Which discount code performs best?");
+    const std::string codes_text(codes.at("summary").as_string());
+    EXPECT_FALSE(std::regex_search(codes_text, std::regex(R"(\.\d+ orders)"))) << codes_text;
+    EXPECT_TRUE(std::regex_search(codes_text, std::regex(R"(\d orders)"))) << codes_text;
 }
 
 TEST(AnalyzeTest, DescriptionRuleFindsThePlantedWeakDescription) {
