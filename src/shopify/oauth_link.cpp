@@ -165,7 +165,7 @@ std::string login_user(db::Transaction& tx, const std::string& shop) {
     const auto found =
         tx.exec("SELECT user_id::text FROM identities WHERE provider = 'shopify' AND subject = $1", db::Params{shop});
     if (!found.empty()) return found.get<std::string>(0, 0);
-    const auto user = tx.exec("INSERT INTO users DEFAULT VALUES RETURNING id::text").scalar<std::string>();
+    auto user = tx.exec("INSERT INTO users DEFAULT VALUES RETURNING id::text").scalar<std::string>();
     tx.exec("INSERT INTO identities (user_id, provider, subject) VALUES ($1, 'shopify', $2)", db::Params{user, shop});
     return user;
 }

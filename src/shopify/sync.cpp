@@ -266,7 +266,7 @@ SyncReport StoreSync::run_changes(std::string_view store_id, Deadline deadline) 
     if (window_start.empty()) throw Error(ErrorCode::kNotFound, "store not found");
     const auto since = window_start.get<std::optional<std::string>>(0, 0);
     if (!since) return run_backfill(store_id, deadline);
-    const std::string as_of = window_start.get<std::string>(0, 1);
+    std::string as_of = window_start.get<std::string>(0, 1);
     const std::string window = "updated_at:>'" + since->substr(0, 19) + "Z'";  // whole seconds
 
     return run_tracked(store_id, false, [&](const ShopCredentials& shop, SyncReport& report) {
@@ -324,24 +324,27 @@ SyncReport StoreSync::run_changes(std::string_view store_id, Deadline deadline) 
                     std::string(cursor->get_string()));
             }
         };
-        const auto page_of = [&](std::vector<std::string> children, std::string_view child, const std::string& more,
-                                 const std::string& root) {
-            return [&, children = std::move(children), child, root](const json::array& nodes,
-                                                                    const std::optional<std::string>&) {
-                for (const auto& node : nodes) {
-                    for (auto& o : flatten_node(node.get_object(), children)) writer.add(std::move(o));
-                }
-                if (!child.empty()) follow(nodes, child, more, root);
-            };
+        // One page of a root connection: its nodes and their first child page, then the child pages after it.
+        const auto store_page = [&](const json::array& nodes, const std::vector<std::string>& children,
+                                    std::string_view child, const std::string& more, const std::string& root) {
+            for (const auto& node : nodes) {
+                for (auto& o : flatten_node(node.get_object(), children)) writer.add(std::move(o));
+            }
+            if (!child.empty()) follow(nodes, child, more, root);
         };
+        using Cursor = std::optional<std::string>;
         client_.paginate(shop, products, json::object{{"q", window}}, {"products"}, deadline,
-                         page_of({"variants"}, "variants", more_variants, "product"));
+                         [&](const json::array& nodes, const Cursor&) {
+                             store_page(nodes, {"variants"}, "variants", more_variants, "product");
+                         });
         set_phase(store_id, "CUSTOMERS", 1.0 / 3);
         client_.paginate(shop, customers, json::object{{"q", window}}, {"customers"}, deadline,
-                         page_of({}, "", customers, ""));
+                         [&](const json::array& nodes, const Cursor&) { store_page(nodes, {}, "", customers, ""); });
         set_phase(store_id, "ORDERS", 2.0 / 3);
         client_.paginate(shop, orders, json::object{{"q", window}}, {"orders"}, deadline,
-                         page_of({"lineItems"}, "lineItems", more_lines, "order"));
+                         [&](const json::array& nodes, const Cursor&) {
+                             store_page(nodes, {"lineItems"}, "lineItems", more_lines, "order");
+                         });
         writer.flush();
         merge(report, writer);
         // Everything else was unchanged since the last sync: as fresh as what was just read.
