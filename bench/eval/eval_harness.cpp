@@ -305,7 +305,10 @@ QuestionResult score_answer(const json::object& question, const json::object& an
     const std::string spec = string_at(question, "window");
     const json::object* expected = spec.empty() ? nullptr : object_at(truth.at("windows").get_object(), spec);
     const json::object* actual = truth_window_for(answer, truth);
-    r.period_ok = spec.empty() || (expected != nullptr && expected == actual);
+    // Windows are compared by their dates: two specs may name the same days ("past week", "last 7 days").
+    r.period_ok =
+        spec.empty() || (expected != nullptr && actual != nullptr && expected->at("current") == actual->at("current") &&
+                         expected->at("comparison") == actual->at("comparison"));
     check_proposals(r, answer, now);
     if (r.intent == "out_of_scope" || actual == nullptr) return r;
     Checker ck{r.checks};
