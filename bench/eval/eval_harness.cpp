@@ -22,8 +22,6 @@ namespace json = boost::json;
 
 namespace {
 
-constexpr std::size_t kRiskTableLimit = 15;  // inventory_risk_table's default: the summary counts its rows
-
 const json::object* object_at(const json::object& o, std::string_view key) {
     const auto* v = o.if_contains(key);
     return v != nullptr && v->is_object() ? &v->get_object() : nullptr;
@@ -219,8 +217,7 @@ std::vector<double> text_candidates(const json::object& answer, const json::obje
         }
     }
     add_all(tw.at("daily").get_object());
-    const double at_risk = number_at(tw, "atRisk").value_or(0);
-    out.push_back(std::min(at_risk, static_cast<double>(kRiskTableLimit)));
+    out.push_back(number_at(tw, "atRisk").value_or(0));
     return out;
 }
 

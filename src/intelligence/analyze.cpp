@@ -1,6 +1,7 @@
 #include "intelligence/analyze.hpp"
 
 #include <cmath>
+#include <limits>
 
 #include "intelligence/charts.hpp"
 #include "intelligence/metrics.hpp"
@@ -151,9 +152,12 @@ std::string narrative(const Dataset& ds, Intent intent, const PeriodSelection& p
             break;
         case Intent::kInventoryRisk: {
             const Table* risk = find_table(pack.tables, "inventory_risk");
+            // The table keeps the first rows; the count stated is of every product at risk.
+            const std::size_t at_risk =
+                inventory_risk_table(ds, period.current, std::numeric_limits<std::size_t>::max()).rows.size();
             s = risk->rows.empty()
                     ? "No product is at risk of a stockout at the current sales rate."
-                    : std::to_string(risk->rows.size()) + " product(s) are out of stock or at risk within two weeks: " +
+                    : std::to_string(at_risk) + " product(s) are out of stock or at risk within two weeks: " +
                           first_rows(*risk, 5, "product", "daysOfCover", 1, " days of cover") + ".";
             break;
         }

@@ -127,6 +127,15 @@ TEST(AnalyzeTest, SummariesStateFiguresAtTheirOwnPrecision) {
     EXPECT_TRUE(std::regex_search(codes_text, std::regex(R"(\d orders)"))) << codes_text;
 }
 
+// The summary counts every product at risk, not only the rows the table keeps.
+TEST(AnalyzeTest, InventoryRiskCountsEveryProductAtRisk) {
+    const auto r = run("Which products are about to run out of stock?");
+    const auto period = default_period(Intent::kInventoryRisk, store().ds.clock().day_of(store().now));
+    const auto all = inventory_risk_table(store().ds, period.current, 1000).rows.size();
+    ASSERT_GT(all, 0u);
+    EXPECT_TRUE(r.at("summary").as_string().starts_with(std::to_string(all) + " product(s)")) << r.at("summary");
+}
+
 TEST(AnalyzeTest, DescriptionRuleFindsThePlantedWeakDescription) {
     const auto r = run("Improve my product descriptions");
     EXPECT_EQ(r.at("intent").as_string(), "description_improvement");
