@@ -56,7 +56,7 @@ Outcome finish(db::Pool& pool, const IdentityServices& id, const std::string& qu
             shopify::complete_oauth(pool, query, std::nullopt, id.config, id.require_keyring(), *id.http, log);
         pool.transact_blocking([&](db::Transaction& tx) {
             audit(tx, "user:" + linked.user_id, linked.created ? "store.link" : "store.relink",
-                  "store:" + linked.store_id);
+                  "store:" + linked.store_id, linked.user_id);
             return 0;
         });
         return Outcome{false, dashboard_url(id, "/stores?linked=" + shopify::url_encode_component(linked.shop_domain))};

@@ -9,9 +9,10 @@
 
 namespace alatar::api {
 
-// Appends to audit_log. `actor` is "user:<uuid>", "shopify:<shop>" or "system"; `subject` e.g. "store:<uuid>".
+// Appends to audit_log. `actor` is "user:<uuid>", "shopify:<shop>" or "system"; `subject` e.g. "store:<uuid>";
+// `owner` the user whose trail (auditLog) shows the entry.
 void audit(db::Transaction& tx, std::string_view actor, std::string_view action,
-           const std::optional<std::string>& subject = std::nullopt);
+           const std::optional<std::string>& subject, const std::optional<std::string>& owner);
 
 // Cancels the store's running analyses, expires its undecided proposals and stops its sync.
 void stop_store_work(db::Transaction& tx, std::string_view store_id);

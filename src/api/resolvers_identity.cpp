@@ -112,7 +112,8 @@ asio::awaitable<json::value> complete_shopify_oauth(const ResolveInfo& info) {
     const Principal p = co_await ctx.require_principal();
     const auto linked = co_await complete(ctx, query_arg(info), StatePurpose::kLink, p.user_id);
     auto record = [&linked](db::Transaction& tx) {
-        audit(tx, "user:" + linked.user_id, linked.created ? "store.link" : "store.relink", "store:" + linked.store_id);
+        audit(tx, "user:" + linked.user_id, linked.created ? "store.link" : "store.relink", "store:" + linked.store_id,
+              linked.user_id);
         return 0;
     };
     co_await db::transact(ctx.services().pool, std::move(record), {}, ctx.deadline());
@@ -125,7 +126,7 @@ asio::awaitable<json::value> login_with_shopify(const ResolveInfo& info) {
     auto& ctx = request_context(info);
     const auto linked = co_await complete(ctx, query_arg(info), StatePurpose::kLogin, std::nullopt);
     auto record = [&linked](db::Transaction& tx) {
-        audit(tx, "user:" + linked.user_id, "login.shopify", "store:" + linked.store_id);
+        audit(tx, "user:" + linked.user_id, "login.shopify", "store:" + linked.store_id, linked.user_id);
         return 0;
     };
     co_await db::transact(ctx.services().pool, std::move(record), {}, ctx.deadline());

@@ -105,7 +105,7 @@ void handle_topic(db::Transaction& tx, std::string_view topic, std::string_view 
         const auto exported = customer_export(tx, shop, customer, gids_of(payload, "orders_requested", "Order"));
         record_privacy(tx, topic, shop, webhook_id, json::object{{"request", payload}, {"export", exported}});
         audit(tx, actor, "privacy.data_request",
-              customer ? std::optional<std::string>("customer:" + *customer) : std::nullopt);
+              customer ? std::optional<std::string>("customer:" + *customer) : std::nullopt, std::nullopt);
     } else if (topic == "customers/redact") {
         const auto customer = customer_gid(payload);
         const auto orders = pg_text_array(gids_of(payload, "orders_to_redact", "Order"));
@@ -120,14 +120,14 @@ void handle_topic(db::Transaction& tx, std::string_view topic, std::string_view 
             db::Params{std::string(shop), customer, orders});
         record_privacy(tx, topic, shop, webhook_id, payload);
         audit(tx, actor, "privacy.customer_redact",
-              customer ? std::optional<std::string>("customer:" + *customer) : std::nullopt);
+              customer ? std::optional<std::string>("customer:" + *customer) : std::nullopt, std::nullopt);
     } else if (topic == "shop/redact") {
         record_privacy(tx, topic, shop, webhook_id, payload);
         const auto stores =
             tx.exec("SELECT id::text FROM shopify_stores WHERE shop_domain = $1", db::Params{std::string(shop)});
         for (int i = 0; i < stores.rows(); ++i) stop_store_work(tx, stores.get<std::string>(i, 0));
         tx.exec("DELETE FROM shopify_stores WHERE shop_domain = $1", db::Params{std::string(shop)});
-        audit(tx, actor, "privacy.shop_redact", "shop:" + std::string(shop));
+        audit(tx, actor, "privacy.shop_redact", "shop:" + std::string(shop), std::nullopt);
     }
 }
 

@@ -131,7 +131,8 @@ TEST_F(OAuthIdentityTest, RoundTripLinksStoreWithSealedTokenAndAudit) {
     ASSERT_EQ(row.rows(), 1);
     EXPECT_TRUE(row.get<std::string>(0, 0).starts_with("v1.k2.")) << "sealed with the current key";
     EXPECT_EQ(row.get<std::string>(0, 1), "k2");
-    EXPECT_EQ(sql("SELECT count(*) FROM audit_log WHERE action = 'store.link' AND subject LIKE 'store:%'")
+    EXPECT_EQ(sql("SELECT count(*) FROM audit_log a JOIN shopify_stores s ON a.owner_id = s.user_id "
+                  "WHERE a.action = 'store.link' AND a.subject = 'store:' || s.id")
                   .get<std::int64_t>(0, 0),
               1);
     const auto me = gql("{ me { stores { shopDomain } } }", {}, token);
