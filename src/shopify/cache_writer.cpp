@@ -3,6 +3,7 @@
 #include <boost/json/serialize.hpp>
 #include <charconv>
 #include <optional>
+#include <unordered_map>
 
 #include "db/pool.hpp"
 
@@ -77,6 +78,111 @@ std::optional<std::int64_t> quantity(const json::object& o, std::string_view nam
     return std::nullopt;
 }
 
+// Orders and line items are most of a store's rows: they are written a batch per statement (one JSON array of
+// rows), the rarer types one statement per row. A gid repeated within a batch keeps its last version.
+json::value nullable(const std::optional<std::string>& v) { return v ? json::value(*v) : json::value(nullptr); }
+
+json::array tag_array(const json::object& o) {
+    json::array out;
+    for (const auto& t : tags(o)) out.emplace_back(t);
+    return out;
+}
+
+json::object order_row(const BulkObject& obj) {
+    const json::object& f = obj.fields;
+    return json::object{{"gid", obj.id},
+                        {"name", text(f, "name").value_or("")},
+                        {"created_at", nullable(text(f, "createdAt"))},
+                        {"processed_at", nullable(text(f, "processedAt"))},
+                        {"updated_at", nullable(text(f, "updatedAt"))},
+                        {"cancelled_at", nullable(text(f, "cancelledAt"))},
+                        {"test", text(f, "test") == "true"},
+                        {"financial_status", nullable(text(f, "displayFinancialStatus"))},
+                        {"fulfillment_status", nullable(text(f, "displayFulfillmentStatus"))},
+                        {"currency", text(f, "currencyCode").value_or("")},
+                        {"subtotal", money(f, "subtotalPriceSet")},
+                        {"total", money(f, "totalPriceSet")},
+                        {"discounts", money(f, "totalDiscountsSet")},
+                        {"refunded", money(f, "totalRefundedSet")},
+                        {"tax", money(f, "totalTaxSet")},
+                        {"shipping", money(f, "totalShippingPriceSet")},
+                        {"customer_gid", nullable(ref_id(f, "customer"))},
+                        {"source_name", nullable(text(f, "sourceName"))},
+                        {"tags", tag_array(f)}};
+}
+
+json::object line_item_row(const BulkObject& obj) {
+    const json::object& f = obj.fields;
+    return json::object{{"gid", obj.id},
+                        {"order_gid", obj.parent_id.value_or("")},
+                        {"product_gid", nullable(ref_id(f, "product"))},
+                        {"variant_gid", nullable(ref_id(f, "variant"))},
+                        {"title", text(f, "title").value_or("")},
+                        {"sku", nullable(text(f, "sku"))},
+                        {"quantity", integer(f, "quantity").value_or(0)},
+                        {"original_unit_price", money(f, "originalUnitPriceSet")},
+                        {"discounted_total", money(f, "discountedTotalSet")},
+                        {"total_discount", money(f, "totalDiscountSet")}};
+}
+
+constexpr std::string_view kOrderBatch =
+    "INSERT INTO shop_orders (store_id, shopify_gid, expires_at, name, created_at, processed_at, updated_at, "
+    "cancelled_at, test, financial_status, fulfillment_status, currency, subtotal_amount, total_amount, "
+    "total_discounts_amount, total_refunded_amount, total_tax_amount, total_shipping_amount, customer_gid, "
+    "source_name, tags) "
+    "SELECT $1::uuid, r.gid, now() + make_interval(secs => $2), r.name, r.created_at, r.processed_at, r.updated_at, "
+    "r.cancelled_at, r.test, r.financial_status, r.fulfillment_status, r.currency, r.subtotal, r.total, r.discounts, "
+    "r.refunded, r.tax, r.shipping, r.customer_gid, r.source_name, coalesce(r.tags, '{}') "
+    "FROM jsonb_to_recordset($3::jsonb) AS r(gid text, name text, created_at timestamptz, processed_at timestamptz, "
+    "updated_at timestamptz, cancelled_at timestamptz, test boolean, financial_status text, fulfillment_status text, "
+    "currency text, subtotal numeric, total numeric, discounts numeric, refunded numeric, tax numeric, "
+    "shipping numeric, customer_gid text, source_name text, tags text[]) "
+    "ON CONFLICT (store_id, shopify_gid) DO UPDATE SET name = EXCLUDED.name, "
+    "created_at = EXCLUDED.created_at, processed_at = EXCLUDED.processed_at, "
+    "updated_at = EXCLUDED.updated_at, cancelled_at = EXCLUDED.cancelled_at, test = EXCLUDED.test, "
+    "financial_status = EXCLUDED.financial_status, fulfillment_status = EXCLUDED.fulfillment_status, "
+    "currency = EXCLUDED.currency, subtotal_amount = EXCLUDED.subtotal_amount, "
+    "total_amount = EXCLUDED.total_amount, total_discounts_amount = EXCLUDED.total_discounts_amount, "
+    "total_refunded_amount = EXCLUDED.total_refunded_amount, total_tax_amount = EXCLUDED.total_tax_amount, "
+    "total_shipping_amount = EXCLUDED.total_shipping_amount, customer_gid = EXCLUDED.customer_gid, "
+    "source_name = EXCLUDED.source_name, tags = EXCLUDED.tags, fetched_at = now(), "
+    "expires_at = EXCLUDED.expires_at";
+
+constexpr std::string_view kLineItemBatch =
+    "INSERT INTO shop_order_line_items (store_id, shopify_gid, expires_at, order_gid, product_gid, variant_gid, "
+    "title, sku, quantity, original_unit_price, discounted_total, total_discount) "
+    "SELECT $1::uuid, r.gid, now() + make_interval(secs => $2), r.order_gid, r.product_gid, r.variant_gid, r.title, "
+    "r.sku, r.quantity, r.original_unit_price, r.discounted_total, r.total_discount "
+    "FROM jsonb_to_recordset($3::jsonb) AS r(gid text, order_gid text, product_gid text, variant_gid text, "
+    "title text, sku text, quantity integer, original_unit_price numeric, discounted_total numeric, "
+    "total_discount numeric) "
+    "ON CONFLICT (store_id, shopify_gid) DO UPDATE SET order_gid = EXCLUDED.order_gid, "
+    "product_gid = EXCLUDED.product_gid, variant_gid = EXCLUDED.variant_gid, title = EXCLUDED.title, "
+    "sku = EXCLUDED.sku, quantity = EXCLUDED.quantity, original_unit_price = EXCLUDED.original_unit_price, "
+    "discounted_total = EXCLUDED.discounted_total, total_discount = EXCLUDED.total_discount, "
+    "fetched_at = now(), expires_at = EXCLUDED.expires_at";
+
+// Rows keyed by gid, last version wins, in first-seen order.
+class RowBatch {
+  public:
+    void add(const std::string& gid, json::object row) {
+        const auto [it, inserted] = index_.try_emplace(gid, rows_.size());
+        if (inserted) {
+            rows_.emplace_back(std::move(row));
+        } else {
+            rows_[it->second] = std::move(row);
+        }
+    }
+    void write(db::Transaction& tx, std::string_view sql, const std::string& store, double ttl_s) const {
+        if (rows_.empty()) return;
+        tx.exec(sql, db::Params{store, ttl_s, db::Json{json::serialize(rows_)}});
+    }
+
+  private:
+    json::array rows_;
+    std::unordered_map<std::string, std::size_t> index_;
+};
+
 constexpr std::string_view kExpiry = "now() + make_interval(secs => $3)";
 
 void write_one(db::Transaction& tx, const std::string& store, double ttl_s, const BulkObject& obj) {
@@ -115,63 +221,6 @@ void write_one(db::Transaction& tx, const std::string& store, double ttl_s, cons
                        text(f, "compareAtPrice"),
                        item != nullptr && item->is_object() ? text(item->get_object(), "id") : std::nullopt,
                        integer(f, "inventoryQuantity"), text(f, "createdAt"), text(f, "updatedAt")});
-    } else if (obj.type == "Order") {
-        tx.exec(
-            "INSERT INTO shop_orders (store_id, shopify_gid, expires_at, name, created_at, processed_at, updated_at, "
-            "cancelled_at, test, financial_status, fulfillment_status, currency, subtotal_amount, total_amount, "
-            "total_discounts_amount, total_refunded_amount, total_tax_amount, total_shipping_amount, customer_gid, "
-            "source_name, tags) VALUES ($1, $2, " +
-                expiry +
-                ", $4, $5::timestamptz, $6::timestamptz, $7::timestamptz, $8::timestamptz, $9, $10, $11, $12, "
-                "$13::numeric, $14::numeric, $15::numeric, $16::numeric, $17::numeric, $18::numeric, $19, $20, $21) "
-                "ON CONFLICT (store_id, shopify_gid) DO UPDATE SET name = EXCLUDED.name, "
-                "created_at = EXCLUDED.created_at, processed_at = EXCLUDED.processed_at, "
-                "updated_at = EXCLUDED.updated_at, cancelled_at = EXCLUDED.cancelled_at, test = EXCLUDED.test, "
-                "financial_status = EXCLUDED.financial_status, fulfillment_status = EXCLUDED.fulfillment_status, "
-                "currency = EXCLUDED.currency, subtotal_amount = EXCLUDED.subtotal_amount, "
-                "total_amount = EXCLUDED.total_amount, total_discounts_amount = EXCLUDED.total_discounts_amount, "
-                "total_refunded_amount = EXCLUDED.total_refunded_amount, total_tax_amount = EXCLUDED.total_tax_amount, "
-                "total_shipping_amount = EXCLUDED.total_shipping_amount, customer_gid = EXCLUDED.customer_gid, "
-                "source_name = EXCLUDED.source_name, tags = EXCLUDED.tags, fetched_at = now(), "
-                "expires_at = EXCLUDED.expires_at",
-            db::Params{store,
-                       obj.id,
-                       ttl_s,
-                       text(f, "name").value_or(""),
-                       text(f, "createdAt"),
-                       text(f, "processedAt"),
-                       text(f, "updatedAt"),
-                       text(f, "cancelledAt"),
-                       text(f, "test") == "true",
-                       text(f, "displayFinancialStatus"),
-                       text(f, "displayFulfillmentStatus"),
-                       text(f, "currencyCode").value_or(""),
-                       money(f, "subtotalPriceSet"),
-                       money(f, "totalPriceSet"),
-                       money(f, "totalDiscountsSet"),
-                       money(f, "totalRefundedSet"),
-                       money(f, "totalTaxSet"),
-                       money(f, "totalShippingPriceSet"),
-                       ref_id(f, "customer"),
-                       text(f, "sourceName"),
-                       tags(f)});
-    } else if (obj.type == "LineItem") {
-        if (!obj.parent_id) return;
-        tx.exec(
-            "INSERT INTO shop_order_line_items (store_id, shopify_gid, expires_at, order_gid, product_gid, "
-            "variant_gid, title, sku, quantity, original_unit_price, discounted_total, total_discount) VALUES ($1, "
-            "$2, " +
-                expiry +
-                ", $4, $5, $6, $7, $8, $9, $10::numeric, $11::numeric, $12::numeric) "
-                "ON CONFLICT (store_id, shopify_gid) DO UPDATE SET order_gid = EXCLUDED.order_gid, "
-                "product_gid = EXCLUDED.product_gid, variant_gid = EXCLUDED.variant_gid, title = EXCLUDED.title, "
-                "sku = EXCLUDED.sku, quantity = EXCLUDED.quantity, "
-                "original_unit_price = EXCLUDED.original_unit_price, "
-                "discounted_total = EXCLUDED.discounted_total, total_discount = EXCLUDED.total_discount, "
-                "fetched_at = now(), expires_at = EXCLUDED.expires_at",
-            db::Params{store, obj.id, ttl_s, *obj.parent_id, ref_id(f, "product"), ref_id(f, "variant"),
-                       text(f, "title").value_or(""), text(f, "sku"), integer(f, "quantity").value_or(0),
-                       money(f, "originalUnitPriceSet"), money(f, "discountedTotalSet"), money(f, "totalDiscountSet")});
     } else if (obj.type == "Customer") {
         tx.exec(
             "INSERT INTO shop_customers (store_id, shopify_gid, expires_at, email, first_name, last_name, state, "
@@ -222,7 +271,19 @@ void CacheWriter::flush() {
     if (batch_.empty()) return;
     const double ttl_s = std::chrono::duration<double>(ttl_).count();
     pool_.transact_blocking([&](db::Transaction& tx) {
-        for (const auto& obj : batch_) write_one(tx, store_id_, ttl_s, obj);
+        RowBatch orders;
+        RowBatch line_items;
+        for (const auto& obj : batch_) {
+            if (obj.type == "Order") {
+                orders.add(obj.id, order_row(obj));
+            } else if (obj.type == "LineItem") {
+                if (obj.parent_id) line_items.add(obj.id, line_item_row(obj));
+            } else {
+                write_one(tx, store_id_, ttl_s, obj);
+            }
+        }
+        orders.write(tx, kOrderBatch, store_id_, ttl_s);  // before their line items (foreign key)
+        line_items.write(tx, kLineItemBatch, store_id_, ttl_s);
     });
     for (const auto& obj : batch_) ++written_[obj.type];
     batch_.clear();
