@@ -9,6 +9,7 @@
 #include "api_fixture.hpp"
 #include "common/crypto.hpp"
 #include "common/log_capture.hpp"
+#include "identity_node_sign.hpp"
 #include "oauth_sim_process.hpp"
 #include "shopify/http_client.hpp"
 #include "shopify/query_signature.hpp"
@@ -243,6 +244,20 @@ TEST_F(OAuthIdentityTest, TamperedCallbacksAreRefusedAndStoreNothing) {
     // Unauthenticated completion is refused outright.
     const auto anonymous = gql(kComplete, {{"q", approve(kShop, token)}});
     EXPECT_EQ(code_of(anonymous), "UNAUTHENTICATED");
+}
+
+TEST_F(OAuthIdentityTest, CallbackSignedByShopifyApiLibraryIsAccepted) {
+    const auto token = register_user("library@example.com");
+    auto params = shopify::parse_query_string(approve(kShop, token));
+    std::erase_if(params, [](const auto& kv) { return kv.first == "hmac"; });
+    const std::string unsigned_query = encode(params);
+    params.emplace_back("hmac", shopify_api_sign("oauth", kSimAppSecret, unsigned_query));
+    const auto r = gql(kComplete, {{"q", encode(params)}}, token);
+    ASSERT_FALSE(r.as_object().contains("errors")) << json::serialize(r);
+    EXPECT_EQ(r.at("data").at("completeShopifyOAuth").at("shopDomain").as_string(), kShop);
+    // The library's signature under another secret is refused.
+    params.back().second = shopify_api_sign("oauth", "another-secret", unsigned_query);
+    expect_refused(encode(params), token, "signature");
 }
 
 TEST_F(OAuthIdentityTest, StartRefusesBadShopDomains) {

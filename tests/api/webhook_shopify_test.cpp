@@ -8,6 +8,7 @@
 
 #include "api_fixture.hpp"
 #include "common/crypto.hpp"
+#include "identity_node_sign.hpp"
 
 namespace alatar::api::test {
 namespace {
@@ -94,6 +95,14 @@ TEST_F(WebhookTest, BadOrMissingSignaturesAnswer401AndRecordNothing) {
     EXPECT_EQ(count("SELECT count(*) FROM webhook_deliveries WHERE processed_at IS NOT NULL"), 2);
     // Signed, but for a host that is not a shop.
     EXPECT_EQ(deliver("orders/create", body, "w-evil", std::nullopt, "evil.com").status, 400U);
+}
+
+TEST_F(WebhookTest, SignatureMadeByShopifyApiLibraryIsAccepted) {
+    const std::string body = R"({"id":820982911946154508,"email":"jon@example.com","note":"caf\u00e9 ✓"})";
+    EXPECT_EQ(deliver("orders/create", body, "lib-1", shopify_api_sign("webhook", kSecret, body)).status, 200U);
+    EXPECT_EQ(deliver("orders/create", body, "lib-2", shopify_api_sign("webhook", "another-secret", body)).status,
+              401U);
+    EXPECT_EQ(count("SELECT count(*) FROM webhook_deliveries"), 1);
 }
 
 TEST_F(WebhookTest, DuplicatesAreAcknowledgedOnce) {
