@@ -38,6 +38,7 @@ std::vector<Row> next_batch(db::Transaction& tx, const std::string& current, int
         "ORDER BY id LIMIT $3 FOR UPDATE SKIP LOCKED",
         db::Params{current, skipped, static_cast<std::int64_t>(batch)});
     std::vector<Row> rows;
+    rows.reserve(static_cast<std::size_t>(r.rows()));
     for (int i = 0; i < r.rows(); ++i) {
         rows.push_back(Row{r.get<std::string>(i, 0), r.get<std::string>(i, 1), r.get<std::string>(i, 2)});
     }
