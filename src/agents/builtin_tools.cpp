@@ -56,7 +56,8 @@ ToolSpec ensure_store_data_fresh() {
                 "properties": {"orders": {"type": "integer", "minimum": 0},
                                "products": {"type": "integer", "minimum": 0},
                                "fetched_at": {"type": ["string", "null"]}, "stale": {"type": "boolean"}}})"),
-            .timeout = 30s,
+            // A first backfill of a store with tens of thousands of orders takes about a minute (debug build).
+            .timeout = 5min,
             .run = [](ToolContext& ctx, const json::object&) -> json::value {
                 const StoreFreshness f = ctx.data_source->ensure_fresh(ctx.store_id, ctx.deadline);
                 json::object out{{"orders", f.orders}, {"products", f.products}, {"stale", f.stale}};

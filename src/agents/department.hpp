@@ -29,7 +29,7 @@ struct DepartmentOptions {
     std::string worker_name{"worker"};
     std::int64_t max_errors{5};                        // a task fails when its error count reaches this
     mq::RetryTier max_retry_tier{mq::RetryTier::k5m};  // cap of the backoff between attempts
-    std::chrono::milliseconds task_timeout{60000};     // all tool calls of one attempt
+    std::chrono::milliseconds task_timeout{330000};    // all tool calls of one attempt (a first backfill: 5 min)
     std::chrono::milliseconds step_timeout{10000};     // claim and settle transactions
 };
 

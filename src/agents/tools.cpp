@@ -13,6 +13,11 @@ db::Result ReadOnlyDb::query(std::string_view sql, const db::Params& params, Dea
                                    db::TxOptions{.read_only = true}, deadline);
 }
 
+void ReadOnlyDb::snapshot(const std::function<void(db::Transaction&)>& fn, Deadline deadline) {
+    pool_.transact_blocking([&](db::Transaction& tx) { fn(tx); },
+                            db::TxOptions{.isolation = db::Isolation::kRepeatableRead, .read_only = true}, deadline);
+}
+
 void ToolRegistry::add(ToolSpec spec) {
     if (spec.name.empty() || !spec.run) throw std::invalid_argument("a tool needs a name and a function");
     if (tools_.contains(spec.name)) throw std::invalid_argument("duplicate tool " + spec.name);

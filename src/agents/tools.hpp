@@ -21,6 +21,7 @@
 
 namespace alatar::db {
 class Pool;
+class Transaction;
 }  // namespace alatar::db
 
 namespace alatar::agents {
@@ -32,6 +33,8 @@ class ReadOnlyDb {
   public:
     explicit ReadOnlyDb(db::Pool& pool) : pool_(pool) {}
     db::Result query(std::string_view sql, const db::Params& params, Deadline deadline);
+    // Runs fn with one READ ONLY REPEATABLE READ transaction, so several queries see the same snapshot.
+    void snapshot(const std::function<void(db::Transaction&)>& fn, Deadline deadline);
 
   private:
     db::Pool& pool_;
