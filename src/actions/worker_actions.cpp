@@ -37,6 +37,11 @@ struct ExecutorService {
 }  // namespace
 
 std::shared_ptr<void> start_action_executor(db::Pool& pool, const Config& config, const Logger& log) {
+    if (config.master_key.empty()) {
+        // No key: no store token can be read, so no action could run. Approved actions wait in the queue.
+        log.warning("master_key is not set: the action executor is not started");
+        return nullptr;
+    }
     return std::make_shared<ExecutorService>(pool, config, log);
 }
 

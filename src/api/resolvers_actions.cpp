@@ -110,8 +110,8 @@ asio::awaitable<json::value> audit_log(const ResolveInfo& info) {
         "SELECT id, to_char(at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"') AS at, actor, action, "
         "subject, request_id::text AS request_id, params_hash, details::text AS details FROM audit_log "
         "WHERE owner_id::text = $1 AND ($2::bigint IS NULL OR id < $2::bigint) ORDER BY id DESC LIMIT $3";
-    const auto r =
-        co_await db::query(ctx.services().pool, kSql, db::Params{p.user_id, after, first + 1}, ctx.deadline());
+    const auto r = co_await db::query(ctx.services().pool, std::string(kSql), db::Params{p.user_id, after, first + 1},
+                                      ctx.deadline());
     json::array edges;
     const int rows = std::min<int>(r.rows(), static_cast<int>(first));
     for (int i = 0; i < rows; ++i) {

@@ -3,6 +3,7 @@
 
 #include <vector>
 
+#include "actions/worker_actions.hpp"
 #include "agents/worker_command.hpp"
 #include "api/api_command.hpp"
 #include "app/dev_command.hpp"
@@ -21,7 +22,7 @@ std::span<const Command> commands() {
         {"dev", "everything on one machine: services, simulator, API, workers, demo login", &run_dev},
         {"dlq", "list, replay or purge dead-lettered messages", &alatar::mq::run_dlq_command},
         {"api", "run the API server (GraphQL over HTTP and WebSocket) until SIGTERM", &alatar::api::run_api_command},
-        {"worker", "run the agents: consume the work queues until SIGTERM", &alatar::agents::run_worker_command},
+        {"worker", "run the agents: consume the work queues until SIGTERM", &alatar::actions::run_worker_with_actions},
         {"keys", "generate a master key, or re-encrypt stored secrets under the newest key", &run_keys_command},
     };
     return kCommands;

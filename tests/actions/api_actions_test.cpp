@@ -191,8 +191,8 @@ TEST_F(ActionsApiTest, RejectWithReasonUndoOnlyAfterSuccessAndTheAuditTrail) {
     EXPECT_TRUE(first_page.at("pageInfo").at("hasNextPage").as_bool());
     const auto& newest = first_page.at("edges").as_array().at(0).at("node");
     EXPECT_EQ(newest.at("action"), "proposal.undo_requested");
-    EXPECT_EQ(newest.at("actor"), "user:" + o.user);
-    EXPECT_EQ(newest.at("targetId"), done);
+    EXPECT_EQ(newest.at("actor"), json::value("user:" + o.user));
+    EXPECT_EQ(newest.at("targetId"), json::value(done));
     EXPECT_EQ(newest.at("parametersHash").as_string().size(), 64U);
     const auto rest = gql(kAudit, {{"n", 10}, {"a", first_page.at("pageInfo").at("endCursor")}}, o.token);
     std::vector<std::string> actions;

@@ -126,8 +126,8 @@ TEST(ActionsWorkerKill, SigkillMidExecutionStillExecutesOnce) {
     mq::Publisher publisher{url, Logger::null()};
     agents::OutboxRelay relay{pool, publisher, names, Logger::null(), agents::OutboxRelayOptions{.idle_poll = 50ms}};
 
-    // Every Admin API answer now takes 1.5 s, so the mutation is in flight long enough to kill the worker.
-    sim.set_faults(R"({"latency_ms": 1500})");
+    // Every Admin API answer now takes 2.5 s, so the mutation is in flight long enough to kill the worker.
+    sim.set_faults(R"({"latency_ms": 2500})");
     const std::vector<std::string> worker_args{database->url(),         amqp,       names.prefix(),
                                                sim.shop_url_template(), master_key, "4000"};
     auto first = std::make_unique<TestWorker>(worker_args);
