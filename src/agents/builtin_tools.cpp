@@ -4,17 +4,24 @@
 
 #include <boost/json/array.hpp>
 #include <cmath>
+#include <memory>
+#include <sstream>
 #include <string>
 
 #include "agents/json_schema.hpp"
 #include "agents/store_data_source.hpp"
+#include "agents/store_dataset_loader.hpp"
 #include "common/error.hpp"
+#include "intelligence/analyze.hpp"
+#include "intelligence/metrics.hpp"
+#include "intelligence/proposal_validator.hpp"
 
 namespace alatar::agents {
 
 namespace {
 
 namespace json = boost::json;
+namespace intel = alatar::intelligence;
 using namespace std::chrono_literals;
 
 constexpr std::string_view kWindowInput = R"({"type": "object", "required": ["from", "to"],
@@ -66,6 +73,40 @@ ToolSpec ensure_store_data_fresh() {
             }};
 }
 
+// The store's dataset for this task attempt, loaded once from the cache and shared by its tool calls.
+const intel::Dataset& dataset(ToolContext& ctx) {
+    if (!ctx.dataset) {
+        ctx.dataset = std::make_shared<const intel::Dataset>(load_store_data(*ctx.db, ctx.store_id, ctx.deadline));
+    }
+    return *ctx.dataset;
+}
+
+intel::Instant parse_instant(const std::string& text) {
+    std::istringstream in(text);
+    std::chrono::sys_seconds t{};
+    in >> date::parse("%FT%TZ", t);
+    if (in.fail()) throw Error(ErrorCode::kBadUserInput, "not an RFC 3339 UTC instant: " + text);
+    return t;
+}
+
+// The local days the input's [from, to) covers.
+intel::DateWindow window_of(const intel::Dataset& ds, const json::object& input) {
+    const intel::Instant from = parse_instant(str(input, "from"));
+    const intel::Instant to = parse_instant(str(input, "to"));
+    if (to <= from) throw Error(ErrorCode::kBadUserInput, "the window ends before it starts");
+    return {ds.clock().day_of(from), ds.clock().day_of(to - std::chrono::seconds{1})};
+}
+
+// The window of the same length just before.
+intel::DateWindow previous_of(const intel::DateWindow& w) {
+    const date::days length{w.days()};
+    return {w.first - length, w.last - length};
+}
+
+std::string amount(const intel::Dataset& ds, double minor) {
+    return fmt::format("{:.{}f}", ds.to_major(minor), ds.decimals());
+}
+
 ToolSpec sales_totals() {
     return {.name = "sales_totals",
             .department = std::string(departments::kQuantitative),
@@ -80,29 +121,20 @@ ToolSpec sales_totals() {
                                 "gross_sales": {0}, "discounts": {0}, "sales_after_discounts": {0}, "refunded": {0},
                                 "average_order_value": {0}, "currency": {{"type": "string"}}}}}})",
                 kDecimal)),
-            .timeout = 10s,
+            .timeout = 30s,
             .run = [](ToolContext& ctx, const json::object& input) -> json::value {
-                const auto r = ctx.db->query(
-                    "WITH o AS (SELECT shopify_gid, subtotal_amount, total_discounts_amount, total_refunded_amount "
-                    "  FROM shop_orders WHERE store_id = $1 AND processed_at >= $2::timestamptz "
-                    "  AND processed_at < $3::timestamptz AND NOT test AND cancelled_at IS NULL), "
-                    "l AS (SELECT coalesce(sum(li.quantity), 0) AS units, "
-                    "  coalesce(sum(li.original_unit_price * li.quantity), 0) AS gross "
-                    "  FROM shop_order_line_items li JOIN o ON o.shopify_gid = li.order_gid WHERE li.store_id = $1) "
-                    "SELECT count(*), (SELECT units FROM l), round((SELECT gross FROM l), 2)::text, "
-                    "round(coalesce(sum(total_discounts_amount), 0), 2)::text, "
-                    "round(coalesce(sum(subtotal_amount), 0), 2)::text, "
-                    "round(coalesce(sum(total_refunded_amount), 0), 2)::text, "
-                    "round(coalesce(sum(subtotal_amount) / nullif(count(*), 0), 0), 2)::text FROM o",
-                    db::Params{ctx.store_id, str(input, "from"), str(input, "to")}, ctx.deadline);
-                return json::object{{"orders", r.get<std::int64_t>(0, 0)},
-                                    {"units", r.get<std::int64_t>(0, 1)},
-                                    {"gross_sales", r.get<std::string>(0, 2)},
-                                    {"discounts", r.get<std::string>(0, 3)},
-                                    {"sales_after_discounts", r.get<std::string>(0, 4)},
-                                    {"refunded", r.get<std::string>(0, 5)},
-                                    {"average_order_value", r.get<std::string>(0, 6)},
-                                    {"currency", ctx.currency}};
+                const intel::Dataset& ds = dataset(ctx);
+                const intel::SalesTotals t = intel::sales_totals(ds, window_of(ds, input));
+                const double aov =
+                    t.orders > 0 ? static_cast<double>(t.order_net()) / static_cast<double>(t.orders) : 0.0;
+                return json::object{{"orders", t.orders},
+                                    {"units", t.units},
+                                    {"gross_sales", amount(ds, static_cast<double>(t.gross))},
+                                    {"discounts", amount(ds, static_cast<double>(t.discounts))},
+                                    {"sales_after_discounts", amount(ds, static_cast<double>(t.order_net()))},
+                                    {"refunded", amount(ds, static_cast<double>(t.returns))},
+                                    {"average_order_value", amount(ds, aov)},
+                                    {"currency", ds.currency()}};
             }};
 }
 
@@ -117,60 +149,102 @@ ToolSpec daily_sales() {
                 "day": {{"type": "string", "minLength": 10, "maxLength": 10}},
                 "orders": {{"type": "integer", "minimum": 0}}, "sales": {0}}}}}}}}}}})",
                 kDecimal)),
-            .timeout = 10s,
+            .timeout = 30s,
             .run = [](ToolContext& ctx, const json::object& input) -> json::value {
-                const auto r = ctx.db->query(
-                    "SELECT to_char((processed_at AT TIME ZONE $4)::date, 'YYYY-MM-DD') AS day, count(*), "
-                    "round(sum(subtotal_amount), 2)::text FROM shop_orders "
-                    "WHERE store_id = $1 AND processed_at >= $2::timestamptz AND processed_at < $3::timestamptz "
-                    "AND NOT test AND cancelled_at IS NULL GROUP BY 1 ORDER BY 1",
-                    db::Params{ctx.store_id, str(input, "from"), str(input, "to"), ctx.shop_timezone}, ctx.deadline);
+                const intel::Dataset& ds = dataset(ctx);
+                const auto [first, last] = ds.order_rows(window_of(ds, input));
+                const auto& o = ds.orders();
                 json::array days;
-                for (int i = 0; i < r.rows(); ++i) {
-                    days.push_back(json::object{{"day", r.get<std::string>(i, 0)},
-                                                {"orders", r.get<std::int64_t>(i, 1)},
-                                                {"sales", r.get<std::string>(i, 2)}});
+                for (std::size_t row = first; row < last;) {
+                    const std::int32_t day = o.day[row];
+                    std::int64_t orders = 0;
+                    intel::Money sales = 0;
+                    for (; row < last && o.day[row] == day; ++row) {
+                        ++orders;
+                        sales += o.gross[row] - o.discounts[row];
+                    }
+                    days.push_back(json::object{{"day", intel::format_day(intel::Dataset::local_day(day))},
+                                                {"orders", orders},
+                                                {"sales", amount(ds, static_cast<double>(sales))}});
                 }
                 return json::object{{"days", std::move(days)}};
             }};
 }
 
 ToolSpec top_products() {
-    return {
-        .name = "top_products",
-        .department = std::string(departments::kQuantitative),
-        .description = "Best-selling products by sales after line discounts.",
-        .input_schema = parse_schema(R"({"type": "object", "required": ["from", "to", "limit"],
+    return {.name = "top_products",
+            .department = std::string(departments::kQuantitative),
+            .description = "Best-selling products by net sales (product_performance.v1).",
+            .input_schema = parse_schema(R"({"type": "object", "required": ["from", "to", "limit"],
                 "properties": {"from": {"type": "string", "minLength": 20}, "to": {"type": "string", "minLength": 20},
                                "limit": {"type": "integer", "minimum": 1, "maximum": 50}},
                 "additionalProperties": false})"),
-        .output_schema = parse_schema(fmt::format(
-            R"({{"type": "object", "required": ["products"], "properties": {{"products": {{"type": "array",
+            .output_schema = parse_schema(fmt::format(
+                R"({{"type": "object", "required": ["products"], "properties": {{"products": {{"type": "array",
                 "items": {{"type": "object", "required": ["title", "units", "revenue"], "properties": {{
                 "title": {{"type": "string"}}, "units": {{"type": "integer", "minimum": 0}}, "revenue": {0}}}}}}}}}}})",
-            kDecimal)),
-        .timeout = 10s,
-        .run = [](ToolContext& ctx, const json::object& input) -> json::value {
-            const auto r = ctx.db->query(
-                "SELECT coalesce(p.title, min(li.title)), sum(li.quantity), round(sum(li.discounted_total), 2)::text "
-                "FROM shop_order_line_items li "
-                "JOIN shop_orders o ON o.store_id = li.store_id AND o.shopify_gid = li.order_gid "
-                "LEFT JOIN shop_products p ON p.store_id = li.store_id AND p.shopify_gid = li.product_gid "
-                "WHERE li.store_id = $1 AND o.processed_at >= $2::timestamptz AND o.processed_at < $3::timestamptz "
-                "AND NOT o.test AND o.cancelled_at IS NULL "
-                "GROUP BY coalesce(li.product_gid, li.title), p.title ORDER BY sum(li.discounted_total) DESC, 1 "
-                "LIMIT $4",
-                db::Params{ctx.store_id, str(input, "from"), str(input, "to"),
-                           input.at("limit").to_number<std::int64_t>()},
-                ctx.deadline);
-            json::array products;
-            for (int i = 0; i < r.rows(); ++i) {
-                products.push_back(json::object{{"title", r.get<std::string>(i, 0)},
-                                                {"units", r.get<std::int64_t>(i, 1)},
-                                                {"revenue", r.get<std::string>(i, 2)}});
-            }
-            return json::object{{"products", std::move(products)}};
-        }};
+                kDecimal)),
+            .timeout = 30s,
+            .run = [](ToolContext& ctx, const json::object& input) -> json::value {
+                const intel::Dataset& ds = dataset(ctx);
+                const intel::DateWindow w = window_of(ds, input);
+                const intel::Table t =
+                    intel::product_ranking(ds, w, previous_of(w), intel::RankBy::kRevenue, intel::RankOrder::kTop,
+                                           static_cast<std::size_t>(input.at("limit").to_number<std::int64_t>()));
+                json::array products;
+                for (const auto& row : t.rows) {
+                    products.push_back(json::object{
+                        {"title", row.at(1)},
+                        {"units", row.at(4)},
+                        {"revenue", fmt::format("{:.{}f}", row.at(3).to_number<double>(), ds.decimals())}});
+                }
+                return json::object{{"products", std::move(products)}};
+            }};
+}
+
+// The intelligence analysis of the planned intent and window: the KPI pack with provenance, series, drivers,
+// Vega-Lite charts, tables, recommendations with validated proposals, the offline summary and its caveats.
+ToolSpec analyze_store() {
+    return {.name = "analyze_store",
+            .department = std::string(departments::kQuantitative),
+            .description =
+                "KPIs (formula id and window), series, anomalies, forecast, drivers, charts and "
+                "recommendations for an intent and window, computed in C++ from the cached store data.",
+            .input_schema = parse_schema(R"({"type": "object", "additionalProperties": false,
+                "required": ["intent", "first", "last", "comparison_first", "comparison_last"],
+                "properties": {"intent": {"type": "string", "minLength": 1},
+                               "first": {"type": "string", "minLength": 10, "maxLength": 10},
+                               "last": {"type": "string", "minLength": 10, "maxLength": 10},
+                               "comparison_first": {"type": "string", "minLength": 10, "maxLength": 10},
+                               "comparison_last": {"type": "string", "minLength": 10, "maxLength": 10},
+                               "phrase": {"type": "string"}, "explicit": {"type": "boolean"}}})"),
+            .output_schema = parse_schema(R"({"type": "object",
+                "required": ["summary", "kpis", "visualizations", "recommendations", "caveats"],
+                "properties": {"summary": {"type": "string", "minLength": 1},
+                  "kpis": {"type": "array", "items": {"type": "object", "required": ["key", "label", "provenance"],
+                    "properties": {"provenance": {"type": "object", "required": ["formulaId", "window"]}}}},
+                  "visualizations": {"type": "array", "items": {"type": "object",
+                    "required": ["id", "kind", "title", "spec"]}},
+                  "recommendations": {"type": "array"},
+                  "caveats": {"type": "array", "items": {"type": "string"}}}})"),
+            .timeout = 60s,
+            .run = [](ToolContext& ctx, const json::object& input) -> json::value {
+                const auto intent = intel::parse_intent(str(input, "intent"));
+                if (!intent) throw Error(ErrorCode::kBadUserInput, "unknown intent " + str(input, "intent"));
+                auto day = [&](std::string_view key) {
+                    const auto d = intel::parse_day(str(input, key));
+                    if (!d) throw Error(ErrorCode::kBadUserInput, "not a day: " + str(input, key));
+                    return *d;
+                };
+                intel::PeriodSelection period;
+                period.current = {day("first"), day("last")};
+                period.comparison = {day("comparison_first"), day("comparison_last")};
+                period.phrase = str(input, "phrase");
+                const auto* explicit_ = input.if_contains("explicit");
+                period.explicit_ = explicit_ != nullptr && explicit_->is_bool() && explicit_->get_bool();
+                const auto now = std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now());
+                return intel::analyze(dataset(ctx), *intent, period, now);
+            }};
 }
 
 std::string change_phrase(double current, double previous) {
@@ -190,6 +264,20 @@ ToolSpec compose_narrative() {
                 "properties": {"summary": {"type": "string", "minLength": 1}}})"),
             .timeout = 5s,
             .run = [](ToolContext& ctx, const json::object& input) -> json::value {
+                // The offline reasoner's summary of the intelligence analysis: the finding first, the numbers
+                // behind it, then the caveats (data freshness, estimated refunds, partial periods).
+                if (const auto* analysis = dependency_result(ctx, "sales_current", "analyze_store")) {
+                    std::string text{analysis->at("summary").as_string()};
+                    const auto* caveats = analysis->if_contains("caveats");
+                    if (text.find("Caveats:") == std::string::npos && caveats != nullptr && caveats->is_array() &&
+                        !caveats->get_array().empty()) {
+                        text += " Caveats:";
+                        for (const auto& c : caveats->get_array()) {
+                            if (c.is_string()) text += " " + std::string(c.get_string());
+                        }
+                    }
+                    return json::object{{"summary", text}};
+                }
                 const auto* current = dependency_result(ctx, "sales_current", "sales_totals");
                 if (current == nullptr) throw Error(ErrorCode::kInternal, "no sales figures to describe");
                 const auto* previous = dependency_result(ctx, "sales_previous", "sales_totals");
@@ -223,40 +311,48 @@ ToolSpec decline_out_of_scope() {
             }};
 }
 
+// The recommendations of the intelligence analysis, each proposal's parameters checked again with the validator
+// the action executor uses (a proposal that no longer passes, e.g. a start date now in the past, is left out).
 ToolSpec suggest_actions() {
     return {.name = "suggest_actions",
             .department = std::string(departments::kRecommendation),
-            .description = "Rule-based next steps from the sales figures.",
+            .description = "Recommendations with rationale, expected impact and validated action proposals.",
             .input_schema = parse_schema(R"({"type": "object", "additionalProperties": false})"),
             .output_schema = parse_schema(R"({"type": "object", "required": ["recommendations"],
                 "properties": {"recommendations": {"type": "array", "maxItems": 5, "items": {"type": "object",
-                "required": ["id", "title", "rationale"], "properties": {"id": {"type": "string"},
+                "required": ["id", "title", "rationale", "proposals"], "properties": {"id": {"type": "string"},
                 "title": {"type": "string"}, "rationale": {"type": "string"},
-                "expectedImpact": {"type": ["string", "null"]}}}}}})"),
-            .timeout = 5s,
+                "expectedImpact": {"type": ["string", "null"]},
+                "proposals": {"type": "array", "items": {"type": "object",
+                  "required": ["kind", "title", "description", "parameters", "preview", "requiredScopes"],
+                  "properties": {"kind": {"type": "string"}, "parameters": {"type": "object"},
+                                 "preview": {"type": "array"}}}}}}}}})"),
+            .timeout = 10s,
             .run = [](ToolContext& ctx, const json::object&) -> json::value {
-                const auto* current = dependency_result(ctx, "sales_current", "sales_totals");
-                const auto* previous = dependency_result(ctx, "sales_previous", "sales_totals");
+                const auto* analysis = dependency_result(ctx, "sales_current", "analyze_store");
+                if (analysis == nullptr) throw Error(ErrorCode::kInternal, "no analysis to recommend from");
+                const intel::ValidationContext check{
+                    std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now())};
                 json::array recs;
-                if (current != nullptr && previous != nullptr) {
-                    const double now = decimal(*current, "sales_after_discounts");
-                    const double before = decimal(*previous, "sales_after_discounts");
-                    if (before > 0 && now < before * 0.9) {
-                        recs.push_back(json::object{
-                            {"id", "rec-sales-drop"},
-                            {"title", "Look into the drop in sales"},
-                            {"rationale", fmt::format("Sales after discounts fell {:.1f}% against the period before.",
-                                                      (before - now) / before * 100.0)},
-                            {"expectedImpact", "Recover part of the lost revenue"}});
+                for (const auto& r : analysis->at("recommendations").as_array()) {
+                    if (recs.size() == 5) break;
+                    json::object rec = r.as_object();
+                    json::array proposals;
+                    if (const auto* ps = rec.if_contains("proposals"); ps != nullptr && ps->is_array()) {
+                        for (const auto& p : ps->get_array()) {
+                            json::object proposal = p.as_object();
+                            const auto kind = intel::parse_action_kind(str(proposal, "kind"));
+                            if (!kind) continue;
+                            const auto* params = proposal.if_contains("parameters");
+                            const intel::ValidationResult v =
+                                intel::validate_proposal(*kind, params != nullptr ? *params : json::value{}, check);
+                            if (!v.ok()) continue;
+                            proposal["parameters"] = v.parameters;
+                            proposals.push_back(std::move(proposal));
+                        }
                     }
-                    const double refunded = decimal(*current, "refunded");
-                    if (now > 0 && refunded > now * 0.1) {
-                        recs.push_back(json::object{
-                            {"id", "rec-refunds"},
-                            {"title", "Review products with many refunds"},
-                            {"rationale", fmt::format("Refunds were {:.1f}% of sales.", refunded / now * 100.0)},
-                            {"expectedImpact", nullptr}});
-                    }
+                    rec["proposals"] = std::move(proposals);
+                    recs.push_back(std::move(rec));
                 }
                 return json::object{{"recommendations", std::move(recs)}};
             }};
@@ -270,6 +366,7 @@ ToolRegistry builtin_tools() {
     r.add(sales_totals());
     r.add(daily_sales());
     r.add(top_products());
+    r.add(analyze_store());
     r.add(compose_narrative());
     r.add(decline_out_of_scope());
     r.add(suggest_actions());

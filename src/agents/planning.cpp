@@ -22,6 +22,16 @@ json::object window_input(const intel::ShopClock& clock, const intel::DateWindow
                         {"to", intel::format_instant(clock.window_end(w))}};
 }
 
+json::object analysis_input(const intel::IntentResult& intent) {
+    return json::object{{"intent", intel::intent_name(intent.intent)},
+                        {"first", intel::format_day(intent.period.current.first)},
+                        {"last", intel::format_day(intent.period.current.last)},
+                        {"comparison_first", intel::format_day(intent.period.comparison.first)},
+                        {"comparison_last", intel::format_day(intent.period.comparison.last)},
+                        {"phrase", intent.period.phrase},
+                        {"explicit", intent.period.explicit_}};
+}
+
 }  // namespace
 
 std::string task_label(std::string_view task_name) {
@@ -54,7 +64,8 @@ AnalysisPlan make_plan(std::string_view prompt, std::string_view shop_timezone, 
         plan.tasks.push_back({"decline", qualitative, json::array{call("decline_out_of_scope")}, {}, true});
         return plan;
     }
-    // Every in-scope intent runs the sales path for now; richer plans per intent come with the LLM planner.
+    // Every in-scope intent: the sales figures (which the narrative quotes) and the intelligence analysis of the
+    // intent and window (KPI pack, series, drivers, charts, recommendations) in one task sharing one dataset.
     const std::string quantitative{departments::kQuantitative};
     json::object top = current;
     top["limit"] = 5;
@@ -68,7 +79,8 @@ AnalysisPlan make_plan(std::string_view prompt, std::string_view shop_timezone, 
          true},
         {"sales_current",
          quantitative,
-         json::array{call("sales_totals", current), call("daily_sales", current)},
+         json::array{call("sales_totals", current), call("daily_sales", current),
+                     call("analyze_store", analysis_input(intent))},
          {"load_store_data"},
          true},
         {"sales_previous",

@@ -131,17 +131,24 @@ ReviewOutcome review(const std::vector<FinishedTask>& tasks, const json::object&
     }
     const auto* current = tool_output(find(tasks, "sales_current"), "sales_totals");
     const auto* previous = tool_output(find(tasks, "sales_previous"), "sales_totals");
+    const auto* analysis = tool_output(find(tasks, "sales_current"), "analyze_store");
     const std::string currency =
         current != nullptr && current->contains("currency") ? std::string(current->at("currency").as_string()) : "";
-    out.kpis = {kpi("sales_after_discounts", "Sales after discounts", currency, current, previous),
-                kpi("gross_sales", "Gross sales", currency, current, previous),
-                kpi("discounts", "Discounts", currency, current, previous),
-                kpi("refunded", "Refunded", currency, current, previous),
-                kpi("orders", "Orders", "orders", current, previous),
-                kpi("average_order_value", "Average order value", currency, current, previous),
-                kpi("units", "Units sold", "units", current, previous)};
-    if (const auto* daily = tool_output(find(tasks, "sales_current"), "daily_sales")) {
-        out.visualizations.push_back(line_chart(*daily, currency));
+    if (analysis != nullptr) {
+        // The intelligence KPIs, each with its formula id and window (provenance), and its Vega-Lite charts.
+        out.kpis = analysis->at("kpis").as_array();
+        out.visualizations = analysis->at("visualizations").as_array();
+    } else {
+        out.kpis = {kpi("sales_after_discounts", "Sales after discounts", currency, current, previous),
+                    kpi("gross_sales", "Gross sales", currency, current, previous),
+                    kpi("discounts", "Discounts", currency, current, previous),
+                    kpi("refunded", "Refunded", currency, current, previous),
+                    kpi("orders", "Orders", "orders", current, previous),
+                    kpi("average_order_value", "Average order value", currency, current, previous),
+                    kpi("units", "Units sold", "units", current, previous)};
+        if (const auto* daily = tool_output(find(tasks, "sales_current"), "daily_sales")) {
+            out.visualizations.push_back(line_chart(*daily, currency));
+        }
     }
     if (const auto* top = tool_output(find(tasks, "top_products"), "top_products")) {
         out.visualizations.push_back(bar_chart(*top, currency));
@@ -149,12 +156,14 @@ ReviewOutcome review(const std::vector<FinishedTask>& tasks, const json::object&
     if (const auto* recs = tool_output(find(tasks, "recommendations"), "suggest_actions")) {
         for (const auto& r : recs->at("recommendations").as_array()) {
             json::object rec = r.as_object();
-            rec["proposals"] = json::array{};
+            if (!rec.contains("proposals")) rec["proposals"] = json::array{};
             out.recommendations.push_back(std::move(rec));
         }
     }
     if (const auto* narrative = tool_output(find(tasks, "narrative"), "compose_narrative")) {
         out.summary = std::string(narrative->at("summary").as_string());
+    } else if (analysis != nullptr) {
+        out.summary = std::string(analysis->at("summary").as_string());
     } else if (current != nullptr) {
         const auto* period = meta.if_contains("period");
         out.summary = fmt::format("Sales {}: {} {} after discounts from {} orders.",

@@ -10,6 +10,7 @@
 #include <chrono>
 #include <functional>
 #include <map>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -23,6 +24,10 @@ namespace alatar::db {
 class Pool;
 class Transaction;
 }  // namespace alatar::db
+
+namespace alatar::intelligence {
+class Dataset;
+}  // namespace alatar::intelligence
 
 namespace alatar::agents {
 
@@ -48,6 +53,9 @@ struct ToolContext {
     ReadOnlyDb* db{nullptr};
     StoreDataSource* data_source{nullptr};
     boost::json::object dependencies;  // outputs of the tasks this one depends on, by task name
+    // The store's data as the intelligence formulas see it, loaded from the cache by the first tool that needs it
+    // and shared by the task's other calls.
+    std::shared_ptr<const intelligence::Dataset> dataset;
     Deadline deadline = Deadline::never();
 };
 
