@@ -1,7 +1,9 @@
 #include "agents/orchestrator.hpp"
 
+#include <algorithm>
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
+#include <boost/json/value_to.hpp>
 #include <map>
 #include <set>
 
@@ -13,6 +15,7 @@
 #include "agents/review.hpp"
 #include "agents/submission.hpp"
 #include "agents/tracing.hpp"
+#include "common/crypto.hpp"
 #include "common/error.hpp"
 #include "db/pool.hpp"
 
@@ -92,6 +95,70 @@ void finish_request(db::Transaction& tx, const std::string& request_id, bool com
                    completed ? std::optional<std::string>{} : std::optional<std::string>{error}});
     record_event(tx, request_id, completed ? contract::kEventCompleted : contract::kEventFailed,
                  completed ? std::optional<std::string>{} : std::optional<std::string>{error});
+}
+
+std::vector<std::string> string_array(const json::value* v) {
+    std::vector<std::string> out;
+    if (v == nullptr || !v->is_array()) return out;
+    for (const auto& s : v->get_array()) {
+        if (s.is_string()) out.emplace_back(s.get_string());
+    }
+    return out;
+}
+
+// Stores the recommendations' proposals as PENDING action_proposals rows (preview, required and missing scopes,
+// expiry in 7 days) in the review's transaction, and points each embedded proposal at its row: the id the API
+// decides on (approveActionProposal), status and timestamps. The idempotency key is derived from the request,
+// recommendation and proposal, so a redelivered review stores nothing twice. The agents only write these rows;
+// executing them is the action executor's (src/actions), which re-validates the parameters.
+void store_proposals(db::Transaction& tx, const std::string& request_id, json::array& recommendations) {
+    if (recommendations.empty()) return;
+    const auto owner = tx.exec(
+        "SELECT r.user_id::text, r.store_id::text, coalesce(s.scopes, '{}') FROM analysis_requests r "
+        "JOIN shopify_stores s ON s.id = r.store_id WHERE r.id = $1",
+        db::Params{request_id});
+    if (owner.empty()) return;
+    const auto user_id = owner.get<std::string>(0, 0);
+    const auto store_id = owner.get<std::string>(0, 1);
+    const auto granted = owner.get<std::vector<std::string>>(0, 2);
+    for (auto& rec_value : recommendations) {
+        auto& rec = rec_value.as_object();
+        const std::string rec_id = rec.contains("id") ? json::value_to<std::string>(rec.at("id")) : std::string{};
+        auto* proposals = rec.if_contains("proposals");
+        if (proposals == nullptr || !proposals->is_array()) continue;
+        for (auto& p_value : proposals->as_array()) {
+            auto& p = p_value.as_object();
+            const std::vector<std::string> required = string_array(p.if_contains("requiredScopes"));
+            std::vector<std::string> missing;
+            for (const auto& scope : required) {
+                if (std::find(granted.begin(), granted.end(), scope) == granted.end()) missing.push_back(scope);
+            }
+            const std::string key = "analysis:" + request_id + ":" + rec_id + ":" +
+                                    (p.contains("id") ? json::value_to<std::string>(p.at("id")) : std::string{});
+            const auto row = tx.exec(
+                "WITH ins AS (INSERT INTO action_proposals (request_id, recommendation_id, store_id, user_id, kind, "
+                "title, description, parameters, preview, required_scopes, missing_scopes, expires_at, "
+                "idempotency_key) VALUES ($1, $2, $3, $4, $5, $6, $7, $8::jsonb, $9::jsonb, $10, $11, "
+                "now() + interval '7 days', $12) ON CONFLICT (idempotency_key) DO NOTHING "
+                "RETURNING id::text, status, created_at) "
+                "SELECT id, status, to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"') "
+                "FROM ins UNION ALL SELECT id::text, status, "
+                "to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"') "
+                "FROM action_proposals WHERE idempotency_key = $12",
+                db::Params{request_id, rec_id, store_id, user_id, json::value_to<std::string>(p.at("kind")),
+                           json::value_to<std::string>(p.at("title")), json::value_to<std::string>(p.at("description")),
+                           db::Json{json::serialize(p.at("parameters"))},
+                           db::Json{json::serialize(p.contains("preview") ? p.at("preview") : json::array{})}, required,
+                           missing, key});
+            const std::string uuid = row.get<std::string>(0, 0);
+            p["id"] = crypto::base64url_encode("ActionProposal:" + uuid);
+            p["status"] = row.get<std::string>(0, 1);
+            p["createdAt"] = row.get<std::string>(0, 2);
+            json::array missing_json;
+            for (const auto& m : missing) missing_json.emplace_back(m);
+            p["missingScopes"] = std::move(missing_json);
+        }
+    }
 }
 
 void set_status(db::Transaction& tx, const std::string& request_id, std::string_view status) {
@@ -266,7 +333,7 @@ void Orchestrator::advance(db::Transaction& tx, const std::string& request_id, c
     std::vector<FinishedTask> finished_tasks;
     finished_tasks.reserve(tasks.size());
     for (const auto& t : tasks) finished_tasks.push_back({t.name, t.status, t.output, t.error, t.essential});
-    const ReviewOutcome outcome = review(finished_tasks, meta);
+    ReviewOutcome outcome = review(finished_tasks, meta);
     span.set("completed", outcome.completed);
     span.set("missing", static_cast<std::int64_t>(outcome.missing.size()));
     if (outcome.completed) {
@@ -275,6 +342,7 @@ void Orchestrator::advance(db::Transaction& tx, const std::string& request_id, c
             if (v == nullptr || !v->is_string()) return std::nullopt;
             return std::string(v->get_string());
         };
+        store_proposals(tx, request_id, outcome.recommendations);
         tx.exec(
             "INSERT INTO analysis_results (request_id, summary, kpis, visualizations, recommendations, "
             "data_window_from, data_window_to) VALUES ($1, $2, $3::jsonb, $4::jsonb, $5::jsonb, $6, $7) "

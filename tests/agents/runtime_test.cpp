@@ -8,6 +8,7 @@
 #include "agents/agents_fixture.hpp"
 #include "agents/contracts.hpp"
 #include "agents/outbox.hpp"
+#include "common/crypto.hpp"
 #include "common/error.hpp"
 #include "mq/dlq.hpp"
 #include "mq/events.hpp"
@@ -296,6 +297,50 @@ TEST_F(AgentsTest, EventsArriveInOrderAndEndWithCompletion) {
         task_updates += e.at("event").as_string() == "TASK_UPDATED" ? 1 : 0;
     }
     EXPECT_EQ(task_updates, 12U);  // RUNNING and SUCCEEDED for six tasks
+}
+
+TEST_F(AgentsTest, RecommendedProposalsAreStoredPendingAndEmbeddedWithTheirIds) {
+    // The seeded cache has no inventory, costs or customers, so no rule fires on it: the recommendation step
+    // returns one fixed recommendation with an e-mail draft and a discount code (the rules' shapes).
+    ToolSpec fixed = *tools_.find("suggest_actions");
+    fixed.run = [](ToolContext&, const json::object&) -> json::value {
+        return json::parse(R"({"recommendations": [{"id": "rec-winback", "title": "Win back lapsed customers",
+            "rationale": "12 customers have not ordered for 90 days.", "expectedImpact": "A few orders",
+            "proposals": [{"id": "p1", "kind": "DRAFT_MARKETING_EMAIL", "title": "Win-back e-mail",
+              "description": "A draft", "parameters": {"subject": "We miss you", "bodyHtml": "<p>Hello</p>",
+              "audience": {"segment": "lapsed"}}, "preview": [], "requiredScopes": []},
+             {"id": "p2", "kind": "CREATE_DISCOUNT_CODE", "title": "Win-back code", "description": "10 % off",
+              "parameters": {"title": "Win back", "code": "COMEBACK10", "percentage": 10,
+                "scope": {"type": "ALL"}, "startsAt": "2099-01-01T00:00:00Z", "endsAt": "2099-01-15T00:00:00Z"},
+              "preview": [], "requiredScopes": ["write_discounts"]}]}]})");
+    };
+    tools_.replace(std::move(fixed));
+    start_worker();
+    const std::string id = submit("How were sales last month?");
+    ASSERT_EQ(wait_finished(id), "COMPLETED");
+
+    const auto rows = pool_->query_blocking(
+        "SELECT id::text, kind, status, recommendation_id, missing_scopes, expires_at > now() + interval '6 days' "
+        "FROM action_proposals WHERE request_id = $1 ORDER BY kind DESC",
+        db::Params{id});
+    ASSERT_EQ(rows.rows(), 2);
+    EXPECT_EQ(rows.get<std::string>(0, 1), "DRAFT_MARKETING_EMAIL");
+    EXPECT_EQ(rows.get<std::string>(0, 2), "PENDING");
+    EXPECT_EQ(rows.get<std::string>(0, 3), "rec-winback");
+    EXPECT_TRUE(rows.get<std::vector<std::string>>(0, 4).empty());
+    EXPECT_TRUE(rows.get<bool>(0, 5));
+    EXPECT_EQ(rows.get<std::string>(1, 1), "CREATE_DISCOUNT_CODE");
+    EXPECT_EQ(rows.get<std::vector<std::string>>(1, 4), std::vector<std::string>{"write_discounts"});
+
+    const auto recs = json::parse(
+        pool_
+            ->query_blocking("SELECT recommendations::text FROM analysis_results WHERE request_id = $1", db::Params{id})
+            .scalar<std::string>());
+    const auto& proposals = recs.at(0).at("proposals").as_array();
+    ASSERT_EQ(proposals.size(), 2U);
+    EXPECT_EQ(proposals.at(0).at("id").as_string(),
+              crypto::base64url_encode("ActionProposal:" + rows.get<std::string>(0, 0)));
+    EXPECT_EQ(proposals.at(0).at("status").as_string(), "PENDING");
 }
 
 TEST_F(AgentsTest, OutOfScopeQuestionsAreDeclinedPolitely) {
