@@ -133,8 +133,9 @@ void store_proposals(db::Transaction& tx, const std::string& request_id, json::a
             for (const auto& scope : required) {
                 if (std::find(granted.begin(), granted.end(), scope) == granted.end()) missing.push_back(scope);
             }
-            const std::string key = "analysis:" + request_id + ":" + rec_id + ":" +
-                                    (p.contains("id") ? json::value_to<std::string>(p.at("id")) : std::string{});
+            std::string key = "analysis:" + request_id;
+            key.append(":").append(rec_id).append(":");
+            if (p.contains("id")) key += json::value_to<std::string>(p.at("id"));
             const auto row = tx.exec(
                 "WITH ins AS (INSERT INTO action_proposals (request_id, recommendation_id, store_id, user_id, kind, "
                 "title, description, parameters, preview, required_scopes, missing_scopes, expires_at, "
