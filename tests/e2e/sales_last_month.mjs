@@ -245,7 +245,7 @@ async function main() {
         if (['COMPLETED', 'FAILED', 'CANCELLED'].includes(result.status) || Date.now() > deadline) break;
         await sleep(50);
       }
-      return { asked, result, latencyMs: Date.now() - asked };
+      return { asked, id: request.id, result, latencyMs: Date.now() - asked };
     }
     const first = await ask();
     const { asked, result: analysis } = first;
@@ -255,6 +255,10 @@ async function main() {
     check(second.result.status === 'COMPLETED', 'a second analysis completes on the fresh cache',
       second.result.error ?? second.result.status);
     console.log(`info  analysis latency end to end, second (fresh cache): ${second.latencyMs} ms`);
+    const { analysisRequest: traced } = await gql(apiBase,
+      'query($id: ID!) { analysisRequest(id: $id) { trace { name kind durationMs } } }', { id: second.id }, token);
+    const tools = traced.trace.filter((s) => s.kind === 'tool').map((s) => `${s.name} ${Math.round(s.durationMs)} ms`);
+    console.log(`info  tool calls of the second analysis: ${tools.join(', ')}`);
     if (analysis.status === 'COMPLETED' && second.result.status === 'COMPLETED') {
       check(JSON.stringify(second.result.result.kpis) === JSON.stringify(analysis.result.kpis),
         'the second answer states the same figures');
