@@ -76,7 +76,10 @@ ToolSpec ensure_store_data_fresh() {
 // The store's dataset for this task attempt, loaded once from the cache and shared by its tool calls.
 const intel::Dataset& dataset(ToolContext& ctx) {
     if (!ctx.dataset) {
-        ctx.dataset = std::make_shared<const intel::Dataset>(load_store_data(*ctx.db, ctx.store_id, ctx.deadline));
+        ctx.dataset =
+            ctx.datasets != nullptr
+                ? ctx.datasets->get(*ctx.db, ctx.store_id, ctx.deadline)
+                : std::make_shared<const intel::Dataset>(load_store_data(*ctx.db, ctx.store_id, ctx.deadline));
     }
     return *ctx.dataset;
 }

@@ -123,6 +123,7 @@ mq::Decision DepartmentRunner::on_dispatch(const mq::Delivery& delivery) {
     ToolContext context = claim->context;
     context.db = &read_only;
     context.data_source = &data_source_;
+    context.datasets = &datasets_;
     context.deadline = Deadline::after(options_.task_timeout);
     json::object results;
     std::optional<std::string> failure;

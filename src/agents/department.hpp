@@ -12,6 +12,7 @@
 #include <chrono>
 #include <string>
 
+#include "agents/store_dataset_loader.hpp"
 #include "common/log.hpp"
 #include "mq/consumer.hpp"
 #include "mq/topology.hpp"
@@ -48,6 +49,7 @@ class DepartmentRunner {
     StoreDataSource& data_source_;
     Logger log_;
     DepartmentOptions options_;
+    DatasetCache datasets_;
 };
 
 // The retry tier after `error_count` failures, never above `cap`.

@@ -7,7 +7,9 @@
 
 #include "agents/tools.hpp"
 #include "common/error.hpp"
+#include "db/result.hpp"
 #include "db/transaction.hpp"
+#include "intelligence/dataset.hpp"
 
 namespace alatar::agents {
 
@@ -180,6 +182,37 @@ intel::StoreData load_store_data(ReadOnlyDb& db, std::string_view store_id, Dead
         },
         deadline);
     return out;
+}
+
+std::shared_ptr<const intel::Dataset> DatasetCache::get(ReadOnlyDb& db, const std::string& store_id,
+                                                        Deadline deadline) {
+    const auto v = db.query(
+        "SELECT coalesce(extract(epoch FROM last_synced_at)::text, '') || '/' || extract(epoch FROM updated_at)::text "
+        "|| '/' || (SELECT count(*) FROM shop_orders WHERE store_id = $1::uuid)::text FROM shopify_stores "
+        "WHERE id = $1::uuid",
+        db::Params{store_id}, deadline);
+    if (v.empty()) throw Error(ErrorCode::kNotFound, "store " + store_id + " not found");
+    const std::string version = v.get<std::string>(0, 0);
+    const auto now = std::chrono::steady_clock::now();
+    {
+        const std::lock_guard lock(mutex_);
+        const auto it = entries_.find(store_id);
+        if (it != entries_.end() && it->second.version == version && now - it->second.loaded < ttl_) {
+            return it->second.dataset;
+        }
+    }
+    // Loaded outside the lock: tasks of other stores are not held up (two tasks may load the same store once each).
+    auto dataset = std::make_shared<const intel::Dataset>(load_store_data(db, store_id, deadline));
+    const std::lock_guard lock(mutex_);
+    if (!entries_.contains(store_id) && entries_.size() >= capacity_) {
+        auto oldest = entries_.begin();
+        for (auto it = entries_.begin(); it != entries_.end(); ++it) {
+            if (it->second.loaded < oldest->second.loaded) oldest = it;
+        }
+        entries_.erase(oldest);
+    }
+    entries_[store_id] = Entry{version, now, dataset};
+    return dataset;
 }
 
 }  // namespace alatar::agents

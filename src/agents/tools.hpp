@@ -32,6 +32,7 @@ class Dataset;
 namespace alatar::agents {
 
 class StoreDataSource;
+class DatasetCache;
 
 // Queries for tools: each call is its own READ ONLY transaction bounded by the deadline.
 class ReadOnlyDb {
@@ -56,6 +57,7 @@ struct ToolContext {
     // The store's data as the intelligence formulas see it, loaded from the cache by the first tool that needs it
     // and shared by the task's other calls.
     std::shared_ptr<const intelligence::Dataset> dataset;
+    DatasetCache* datasets{nullptr};  // the worker's recently loaded datasets; null: load from the cache tables
     Deadline deadline = Deadline::never();
 };
 

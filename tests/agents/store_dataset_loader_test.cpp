@@ -206,6 +206,37 @@ TEST_F(StoreDatasetLoaderTest, ConvertsAmountsWithTheCurrencysMinorUnits) {
     EXPECT_TRUE(d.products.empty());
 }
 
+TEST_F(StoreDatasetLoaderTest, TheDatasetCacheReloadsWhenTheStoresDataChanges) {
+    const std::string store = insert_store("cached.myshopify.com", "USD", "UTC");
+    const auto add_order = [&](std::string_view gid) {
+        pool_->query_blocking(
+            "INSERT INTO shop_orders (store_id, shopify_gid, name, created_at, processed_at, currency, "
+            "subtotal_amount, total_amount, expires_at) VALUES ($1, $2, '#1', '2026-02-01T00:00:00Z', "
+            "'2026-02-01T00:00:00Z', 'USD', 10, 10, now() + interval '1 day')",
+            db::Params{store, std::string(gid)});
+    };
+    add_order("gid://shopify/Order/1");
+    ReadOnlyDb db{*pool_};
+    DatasetCache cache;
+    const auto deadline = Deadline::after(std::chrono::seconds{10});
+    const auto first = cache.get(db, store, deadline);
+    ASSERT_NE(first, nullptr);
+    EXPECT_EQ(first->orders().size(), 1U);
+    EXPECT_EQ(cache.get(db, store, deadline), first);  // unchanged: the same prepared dataset
+
+    add_order("gid://shopify/Order/2");  // a new cached order
+    const auto second = cache.get(db, store, deadline);
+    EXPECT_NE(second, first);
+    EXPECT_EQ(second->orders().size(), 2U);
+
+    pool_->query_blocking("UPDATE shopify_stores SET last_synced_at = now() WHERE id = $1", db::Params{store});
+    EXPECT_NE(cache.get(db, store, deadline), second);  // synced again
+
+    DatasetCache expiring{std::chrono::milliseconds{0}};
+    const auto a = expiring.get(db, store, deadline);
+    EXPECT_NE(expiring.get(db, store, deadline), a);  // past its TTL
+}
+
 TEST_F(StoreDatasetLoaderTest, AnUnknownStoreIsNotFound) {
     ReadOnlyDb db{*pool_};
     try {
