@@ -1,6 +1,7 @@
 #pragma once
-// The orchestrator's final review: from the finished tasks, the AnalysisResult (summary, KPIs with the
-// previous period, Vega-Lite charts with inlined data, recommendations, data window) and the verdict.
+// The orchestrator's final review: from the finished tasks, the AnalysisResult (summary, the intelligence KPIs
+// with previous period and provenance (formula id, window), its Vega-Lite charts with inlined data plus the top
+// products bar chart, recommendations with their proposals, data window) and the verdict.
 // A failed essential task fails the request with a clear message; a failed optional task leaves a
 // partial result whose summary says what is missing.
 #include <boost/json/array.hpp>

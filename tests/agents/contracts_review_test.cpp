@@ -2,12 +2,14 @@
 
 #include <boost/json/parse.hpp>
 
+#include "agents/builtin_tools.hpp"
 #include "agents/contracts.hpp"
 #include "agents/department.hpp"
 #include "agents/planning.hpp"
 #include "agents/review.hpp"
 #include "agents/tracing.hpp"
 #include "common/error.hpp"
+#include "intelligence/dataset.hpp"
 
 namespace alatar::agents {
 namespace {
@@ -93,6 +95,124 @@ TEST(Review, FailedEssentialTaskFailsWithItsError) {
     const auto out = review(tasks, {});
     EXPECT_FALSE(out.completed);
     EXPECT_EQ(out.error, "Could not compute the store's data: tool ensure_store_data_fresh failed: not synced");
+}
+
+TEST(Planning, TheSalesTaskAsksForTheIntelligenceAnalysisOfTheIntentAndWindow) {
+    const AnalysisPlan p = make_plan("How were sales last month?", "UTC", std::chrono::system_clock::now());
+    const auto& calls = p.tasks.at(1).calls;
+    ASSERT_EQ(p.tasks.at(1).name, "sales_current");
+    ASSERT_EQ(calls.size(), 3U);
+    const auto& analysis = calls.at(2).as_object();
+    EXPECT_EQ(analysis.at("tool").as_string(), "analyze_store");
+    EXPECT_EQ(analysis.at("input").at("intent").as_string(), "sales_summary");
+    EXPECT_EQ(analysis.at("input").at("first").as_string(), p.first_day);
+    EXPECT_EQ(analysis.at("input").at("last").as_string(), p.last_day);
+}
+
+// One sale order on 2026-02-01 (2 x 12.50, 2.00 discount), a test order and a customer, in memory.
+std::shared_ptr<const intelligence::Dataset> small_dataset() {
+    namespace intel = alatar::intelligence;
+    intel::StoreData d;
+    d.shop = {.name = "Shop", .currency = "USD", .timezone = "UTC"};
+    d.products.push_back({.id = "gid://shopify/Product/1", .title = "Mug", .product_type = "Kitchen"});
+    d.variants.push_back({.id = "gid://shopify/ProductVariant/1",
+                          .product_id = "gid://shopify/Product/1",
+                          .price = 1250,
+                          .inventory_item_id = "gid://shopify/InventoryItem/1"});
+    intel::Order o;
+    o.id = "gid://shopify/Order/1";
+    o.created_at = o.processed_at = intel::Instant{std::chrono::seconds{1769940000}};  // 2026-02-01T10:00:00Z
+    o.lines.push_back(
+        {"gid://shopify/LineItem/1", "gid://shopify/Product/1", "gid://shopify/ProductVariant/1", 2, 1250, 200});
+    o.subtotal = 2300;
+    o.total = 2300;
+    o.total_discounts = 200;
+    d.orders.push_back(o);
+    o.id = "gid://shopify/Order/2";
+    o.test = true;
+    d.orders.push_back(o);
+    return std::make_shared<const intel::Dataset>(std::move(d));
+}
+
+TEST(Tools, QuantitativeToolsComputeWithTheIntelligenceFormulas) {
+    const ToolRegistry tools = builtin_tools();
+    ToolContext ctx;
+    ctx.dataset = small_dataset();
+    const json::object feb{{"from", "2026-02-01T00:00:00Z"}, {"to", "2026-03-01T00:00:00Z"}};
+    const auto totals = tools.call("quantitative_analysis", "sales_totals", ctx, feb).as_object();
+    EXPECT_EQ(totals.at("orders").as_int64(), 1);  // the test order is excluded
+    EXPECT_EQ(totals.at("units").as_int64(), 2);
+    EXPECT_EQ(totals.at("gross_sales").as_string(), "25.00");
+    EXPECT_EQ(totals.at("discounts").as_string(), "2.00");
+    EXPECT_EQ(totals.at("sales_after_discounts").as_string(), "23.00");
+    EXPECT_EQ(totals.at("refunded").as_string(), "0.00");
+    EXPECT_EQ(totals.at("average_order_value").as_string(), "23.00");
+    EXPECT_EQ(totals.at("currency").as_string(), "USD");
+
+    const auto daily = tools.call("quantitative_analysis", "daily_sales", ctx, feb).as_object();
+    ASSERT_EQ(daily.at("days").as_array().size(), 1U);
+    EXPECT_EQ(daily.at("days").at(0).at("day").as_string(), "2026-02-01");
+    EXPECT_EQ(daily.at("days").at(0).at("sales").as_string(), "23.00");
+
+    json::object top = feb;
+    top["limit"] = 5;
+    const auto products = tools.call("quantitative_analysis", "top_products", ctx, top).as_object();
+    ASSERT_EQ(products.at("products").as_array().size(), 1U);
+    EXPECT_EQ(products.at("products").at(0).at("title").as_string(), "Mug");
+    EXPECT_EQ(products.at("products").at(0).at("revenue").as_string(), "23.00");
+
+    const json::object analysis_input{
+        {"intent", "sales_summary"},        {"first", "2026-02-01"},           {"last", "2026-02-28"},
+        {"comparison_first", "2026-01-01"}, {"comparison_last", "2026-01-31"}, {"phrase", "in February"}};
+    const auto analysis = tools.call("quantitative_analysis", "analyze_store", ctx, analysis_input).as_object();
+    bool net_sales = false;
+    for (const auto& k : analysis.at("kpis").as_array()) {
+        if (k.at("key").as_string() != "net_sales") continue;
+        net_sales = true;
+        EXPECT_DOUBLE_EQ(k.at("value").to_number<double>(), 23.0);
+        EXPECT_EQ(k.at("provenance").at("formulaId").as_string(), "net_sales.v1");
+    }
+    EXPECT_TRUE(net_sales);
+
+    // The narrative and the recommendations read the analysis from the sales task's output.
+    ToolContext later;
+    later.dependencies["sales_current"] = json::object{{"results", json::object{{"analyze_store", analysis}}}};
+    const auto narrative =
+        tools.call("qualitative_analysis", "compose_narrative", later, json::object{{"period", "in February"}});
+    EXPECT_EQ(narrative.at("summary").as_string().subview(0, analysis.at("summary").as_string().size()),
+              analysis.at("summary").as_string());
+    const auto recs = tools.call("recommendation_generation", "suggest_actions", later, json::object{});
+    EXPECT_TRUE(recs.at("recommendations").is_array());
+}
+
+TEST(Review, TheAnalysisGivesKpisWithProvenanceChartsAndRecommendations) {
+    const json::object kpi{{"key", "net_sales"},
+                           {"label", "Net sales"},
+                           {"value", 23.0},
+                           {"provenance", json::object{{"formulaId", "net_sales.v1"}, {"window", json::object{}}}}};
+    const json::object analysis{{"summary", "Net sales 23.00 USD."},
+                                {"kpis", json::array{kpi}},
+                                {"visualizations", json::array{json::object{{"id", "viz-daily"}}}},
+                                {"recommendations", json::array{}},
+                                {"caveats", json::array{}}};
+    const json::object rec{{"id", "rec-1"}, {"title", "t"}, {"rationale", "r"}, {"proposals", json::array{}}};
+    const std::vector<FinishedTask> tasks{
+        {"load_store_data", "SUCCEEDED", {}, std::nullopt, true},
+        {"sales_current", "SUCCEEDED", json::object{{"results", json::object{{"analyze_store", analysis}}}},
+         std::nullopt, true},
+        {"recommendations", "SUCCEEDED",
+         json::object{
+             {"results", json::object{{"suggest_actions", json::object{{"recommendations", json::array{rec}}}}}}},
+         std::nullopt, false},
+    };
+    const auto out = review(tasks, {});
+    ASSERT_TRUE(out.completed);
+    EXPECT_EQ(out.summary, "Net sales 23.00 USD.");
+    ASSERT_EQ(out.kpis.size(), 1U);
+    EXPECT_EQ(out.kpis.at(0).at("provenance").at("formulaId").as_string(), "net_sales.v1");
+    EXPECT_EQ(out.visualizations.size(), 1U);
+    ASSERT_EQ(out.recommendations.size(), 1U);
+    EXPECT_EQ(out.recommendations.at(0).at("id").as_string(), "rec-1");
 }
 
 TEST(Department, RetryTierGrowsAndIsCapped) {
