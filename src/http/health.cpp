@@ -33,12 +33,16 @@ void add_health_routes(Router& router, const std::shared_ptr<metrics::Registry>&
         "/readyz",
         [shared](const Request&, RequestContext& ctx) -> asio::awaitable<Response> {
             boost::json::array failed;
+            boost::json::object checks;  // every check by name, so an operator sees what was looked at
             for (const auto& check : shared->checks) {
-                if (!co_await run_check(check, shared->check_timeout)) failed.emplace_back(check.name);
+                const bool ok = co_await run_check(check, shared->check_timeout);
+                checks[check.name] = ok ? "ok" : "failed";
+                if (!ok) failed.emplace_back(check.name);
             }
             const bool ready = failed.empty();
             boost::json::object body;
             body["status"] = ready ? "ready" : "unavailable";
+            body["checks"] = std::move(checks);
             if (!ready) {
                 ctx.log.warning("not ready", {{"failed", boost::json::serialize(failed)}});
                 body["failed"] = std::move(failed);

@@ -259,9 +259,12 @@ TEST(Server, ReadyzReportsFailedChecks) {
     const auto res = fetch(s.port(), get("/readyz"));
     EXPECT_EQ(res.result_int(), 503);
     EXPECT_EQ(boost::json::parse(res.body()),
-              boost::json::parse(R"({"status":"unavailable","failed":["rabbitmq","thrower"]})"));
+              boost::json::parse(R"({"status":"unavailable","failed":["rabbitmq","thrower"],
+                                     "checks":{"postgres":"ok","rabbitmq":"failed","thrower":"failed"}})"));
     TestServer healthy{ServerOptions{}, {{"postgres", []() -> asio::awaitable<bool> { co_return true; }}}};
-    EXPECT_EQ(fetch(healthy.port(), get("/readyz")).result_int(), 200);
+    const auto ready = fetch(healthy.port(), get("/readyz"));
+    EXPECT_EQ(ready.result_int(), 200);
+    EXPECT_EQ(boost::json::parse(ready.body()), boost::json::parse(R"({"status":"ready","checks":{"postgres":"ok"}})"));
 }
 
 TEST(Server, MetricsEndpointIsPrometheusTextAndPassesPromtool) {
