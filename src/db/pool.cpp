@@ -22,6 +22,11 @@ std::chrono::milliseconds statement_timeout_for(std::chrono::milliseconds remain
     return milliseconds{std::max<long long>(1, remaining.count() / 10 * 10)};
 }
 
+bool statement_timeout_fits(std::chrono::milliseconds current, std::chrono::milliseconds wanted) noexcept {
+    if (wanted.count() == 0) return current.count() == 0;  // no deadline: no timeout
+    return current.count() > 0 && current <= wanted && current * 2 >= wanted;
+}
+
 PoolOptions pool_options(const Config& config) {
     PoolOptions options;
     options.url = config.database_url;
@@ -116,7 +121,10 @@ bool Pool::prepare(Lease& lease, Deadline deadline) {
         return false;
     }
     try {
-        lease.connection().set_statement_timeout(statement_timeout_for(deadline.remaining_ms()));
+        const auto wanted = statement_timeout_for(deadline.remaining_ms());
+        if (!statement_timeout_fits(lease.connection().statement_timeout(), wanted)) {
+            lease.connection().set_statement_timeout(wanted);
+        }
     } catch (const ConnectionError&) {
         lease.broken_ = true;
         return false;

@@ -145,4 +145,11 @@ class Pool {
 // with similar deadlines reuse the connection's current setting instead of issuing a SET each time.
 std::chrono::milliseconds statement_timeout_for(std::chrono::milliseconds remaining) noexcept;
 
+// Whether a connection whose statement_timeout is `current` may run a call that wants `wanted`
+// (statement_timeout_for) without a SET first. The timeout is a safety net below the deadline, not
+// the deadline itself: a current value that ends no later than wanted and leaves at least half of it
+// is kept, so under load (when the time left drifts from call to call) busy connections are not sent
+// an extra round trip before nearly every query. A negative current means unknown.
+bool statement_timeout_fits(std::chrono::milliseconds current, std::chrono::milliseconds wanted) noexcept;
+
 }  // namespace alatar::db

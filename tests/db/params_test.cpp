@@ -98,5 +98,17 @@ TEST(StatementTimeoutFor, CoarseStepsSoSimilarDeadlinesShareOne) {
     EXPECT_EQ(statement_timeout_for(std::chrono::milliseconds::max()), 0ms);
 }
 
+TEST(StatementTimeout, CurrentSettingIsKeptWhileItEndsBeforeTheDeadlineAndLeavesHalf) {
+    EXPECT_TRUE(statement_timeout_fits(9750ms, 9750ms));
+    EXPECT_TRUE(statement_timeout_fits(9750ms, 12000ms));   // drifted upwards: still inside the deadline
+    EXPECT_TRUE(statement_timeout_fits(5000ms, 10000ms));   // exactly half
+    EXPECT_FALSE(statement_timeout_fits(4990ms, 10000ms));  // would cut a call far too early
+    EXPECT_FALSE(statement_timeout_fits(9750ms, 9500ms));   // would outlive the deadline
+    EXPECT_FALSE(statement_timeout_fits(-1ms, 9500ms));     // unknown (a SET failed half-way)
+    EXPECT_FALSE(statement_timeout_fits(0ms, 9500ms));      // none set, but the call has a deadline
+    EXPECT_TRUE(statement_timeout_fits(0ms, 0ms));
+    EXPECT_FALSE(statement_timeout_fits(9750ms, 0ms));  // no deadline: the old limit must go
+}
+
 }  // namespace
 }  // namespace alatar::db
