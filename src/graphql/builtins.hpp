@@ -2,6 +2,7 @@
 // What every schema contains without being asked (internal to the engine's front end):
 // the specified scalars with graphql-js's coercion rules, the specified directives and the
 // introspection types.
+#include <boost/json/value.hpp>
 #include <string_view>
 
 #include "graphql/resolver.hpp"
@@ -19,5 +20,10 @@ bool is_specified_directive(std::string_view name);  // include, skip, deprecate
 // graphql-js's serialize / parseValue / parseLiteral for a specified scalar (empty hooks for
 // any other name).
 ScalarHooks scalar_hooks(std::string_view name);
+
+// True when `hooks` serialize like a specified scalar that returns `value` as it is (a string
+// for String and ID, a boolean for Boolean, a 32-bit integer for Int): the executor then copies
+// the value straight into the response.
+bool serializes_unchanged(const ScalarHooks& hooks, const boost::json::value& value);
 
 }  // namespace alatar::graphql::builtins

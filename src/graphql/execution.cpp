@@ -4,12 +4,14 @@
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
+#include <boost/json/monotonic_resource.hpp>
 #include <deque>
 #include <memory>
 #include <unordered_map>
 #include <unordered_set>
 #include <vector>
 
+#include "graphql/builtins.hpp"
 #include "graphql/coercion.hpp"
 #include "graphql/introspection.hpp"
 
@@ -80,6 +82,9 @@ struct CollectedField {
     std::vector<const ast::Selection*> nodes;  // merged field nodes, in document order
     const FieldDefinition* definition = nullptr;
     FieldKind kind = FieldKind::kUnknown;
+    // Where the default resolver found this property in the previous source object: the items of
+    // a list usually share one key order, so the next lookup is a single comparison.
+    mutable std::size_t source_hint = 0;
 };
 
 struct FieldPlan {
@@ -264,9 +269,9 @@ class Executor {
     }
 
     json::object response() {
-        json::object out;
+        json::object out(storage_);
         if (!errors_.empty()) {
-            json::array errors;
+            json::array errors(storage_);
             errors.reserve(errors_.size());
             for (const GraphQLError& error : errors_) errors.emplace_back(error.to_json());
             out.emplace("errors", std::move(errors));
@@ -460,7 +465,7 @@ class Executor {
                 return handle_failure(frame);
             }
         } else {
-            resolved = default_resolve(source, definition.name);
+            resolved = default_resolve(source, field);
         }
         if (!complete_value(*definition.type, parent_type, field, path, *resolved, slot, frame)) {
             return handle_failure(frame);
@@ -476,11 +481,18 @@ class Executor {
         return true;
     }
 
-    const json::value* default_resolve(const json::value& source, const std::string& name) const {
-        if (const json::object* object = source.if_object()) {
-            if (const json::value* property = object->if_contains(name)) return property;
+    const json::value* default_resolve(const json::value& source, const CollectedField& field) const {
+        const json::object* object = source.if_object();
+        if (object == nullptr) return &null_value_;
+        const std::string& name = field.definition->name;
+        if (field.source_hint < object->size()) {
+            const json::key_value_pair& guess = *(object->begin() + field.source_hint);
+            if (guess.key() == name) return &guess.value();
         }
-        return &null_value_;
+        const auto found = object->find(name);
+        if (found == object->end()) return &null_value_;
+        field.source_hint = static_cast<std::size_t>(found - object->begin());
+        return &found->value();
     }
 
     // Completes `value` of `type` into `slot`. Returns false when an error was raised (and
@@ -557,7 +569,7 @@ class Executor {
             record_message("Enum \"" + type.name + "\" cannot represent value: " + inspect(value), field, path);
             return false;
         }
-        if (!type.scalar.serialize) {
+        if (!type.scalar.serialize || builtins::serializes_unchanged(type.scalar, value)) {
             slot = value;
             return true;
         }
@@ -784,7 +796,10 @@ class Executor {
 
     const Type* root_type_ = nullptr;
     const FieldPlan* root_plan_ = nullptr;
-    json::value data_;
+    // The response is built in one arena that it owns: thousands of small strings, objects and
+    // arrays without a malloc/free each.
+    json::storage_ptr storage_ = json::make_shared_resource<json::monotonic_resource>();
+    json::value data_ = json::value(storage_);
     Frame root_frame_;
     Errors errors_;
     std::unordered_map<std::string_view, const ast::Definition*> fragments_;

@@ -81,6 +81,13 @@ struct ScalarHooks {
     std::function<boost::json::value(const boost::json::value& output)> serialize;
     std::function<boost::json::value(const boost::json::value& input)> parse_value;
     std::function<boost::json::value(const ast::Value& literal, const boost::json::object* variables)> parse_literal;
+    // JSON kinds `serialize` returns unchanged, so the executor may copy them without the call.
+    // Only the specified scalars set these; hooks a schema supplies leave them false.
+    struct Passthrough {
+        bool strings = false;
+        bool booleans = false;
+        bool int32 = false;  // an int64 within the 32-bit range
+    } passthrough;
 };
 
 }  // namespace alatar::graphql

@@ -285,6 +285,7 @@ ScalarHooks scalar_hooks(std::string_view name) {
     ScalarHooks hooks;
     if (name == "Int") {
         hooks.serialize = int_serialize;
+        hooks.passthrough.int32 = true;
         hooks.parse_value = int_parse_value;
         hooks.parse_literal = int_parse_literal;
     } else if (name == "Float") {
@@ -293,14 +294,17 @@ ScalarHooks scalar_hooks(std::string_view name) {
         hooks.parse_literal = float_parse_literal;
     } else if (name == "String") {
         hooks.serialize = string_serialize;
+        hooks.passthrough.strings = true;
         hooks.parse_value = string_parse_value;
         hooks.parse_literal = string_parse_literal;
     } else if (name == "Boolean") {
         hooks.serialize = boolean_serialize;
+        hooks.passthrough.booleans = true;
         hooks.parse_value = boolean_parse_value;
         hooks.parse_literal = boolean_parse_literal;
     } else if (name == "ID") {
         hooks.serialize = id_serialize;
+        hooks.passthrough.strings = true;
         hooks.parse_value = [](const json::value& value) {
             if (value.is_string()) return value;
             if (is_number(value)) return id_from_number(value);
@@ -313,6 +317,20 @@ ScalarHooks scalar_hooks(std::string_view name) {
         hooks.parse_literal = untyped_value;
     }
     return hooks;
+}
+
+bool serializes_unchanged(const ScalarHooks& hooks, const json::value& value) {
+    switch (value.kind()) {
+        case json::kind::string:
+            return hooks.passthrough.strings;
+        case json::kind::bool_:
+            return hooks.passthrough.booleans;
+        case json::kind::int64:
+            return hooks.passthrough.int32 && value.get_int64() >= static_cast<std::int64_t>(kMinInt) &&
+                   value.get_int64() <= static_cast<std::int64_t>(kMaxInt);
+        default:
+            return false;
+    }
 }
 
 }  // namespace alatar::graphql::builtins
