@@ -6,7 +6,7 @@ BUILD_DIR ?= build
 TEST_BUILD_DIR ?= build-asan
 CMAKE_GENERATOR ?= Ninja
 
-.PHONY: help bootstrap build build-test test test-only demo lint format services-start services-stop bench fuzz chaos clean \
+.PHONY: help bootstrap build build-test test test-only demo lint format services-start services-stop bench eval fuzz chaos clean \
 	bench-graphql
 
 help:
@@ -45,6 +45,16 @@ format:
 
 demo: build
 	@scripts/demo $(BUILD_DIR)
+
+# alatar api against Apollo Server and Mercurius on the same database (scripts/bench; writes
+# bench/results/api-<date>.md).
+bench: bootstrap
+	@scripts/bench
+
+# The offline reasoner against ground truth computed independently from the simulator's export
+# (scripts/eval; writes bench/results/eval-<date>.md, fails when a target is missed).
+eval: bootstrap
+	@scripts/eval
 
 # The GraphQL engine against graphql-js (bench/graphql/run.sh; writes bench/results/graphql-<date>.md).
 bench-graphql: bootstrap

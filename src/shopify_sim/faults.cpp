@@ -15,7 +15,9 @@ boost::json::object FaultConfig::to_json() const {
 
 std::optional<std::string> apply_fault_patch(FaultConfig& config, const boost::json::object& patch) {
     FaultConfig next = config;
-    for (const auto& [key, value] : patch) {
+    for (const auto& member : patch) {
+        const std::string_view key = member.key();
+        const boost::json::value& value = member.value();
         double number = 0;
         if (value.is_double()) {
             number = value.get_double();

@@ -54,7 +54,7 @@ bool post_once(const OutgoingWebhook& hook, std::chrono::milliseconds timeout, u
     asio::io_context ioc;
     unsigned result = 0;
     std::exception_ptr failure;
-    asio::co_spawn(ioc, post(hook, *parsed, timeout), [&](std::exception_ptr e, unsigned s) {
+    asio::co_spawn(ioc, post(hook, *parsed, timeout), [&](const std::exception_ptr& e, unsigned s) {
         failure = e;
         result = s;
     });
