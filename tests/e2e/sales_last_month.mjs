@@ -144,7 +144,7 @@ function truthLastMonth(dir, now) {
     if (o.test || o.cancelled_at !== null) continue;
     sale.set(o.id, o);
   }
-  const t = { orders: 0, gross: 0, discounts: 0, returns: 0, units: 0, digits, currency: shop.currency_code,
+  const t = { orders: 0, gross: 0, discounts: 0, returns: 0, refunds: 0, units: 0, digits, currency: shop.currency_code,
               from: new Date(from).toISOString(), to: new Date(to).toISOString() };
   for (const o of sale.values()) {
     if (!inWindow(o.processed_at)) continue;
@@ -158,10 +158,13 @@ function truthLastMonth(dir, now) {
     t.units += l.quantity;
   }
   const refundTime = new Map(jsonl(dir, 'refunds.jsonl').map((r) => [r.id, r.created_at]));
+  const refunds = new Set();
   for (const r of jsonl(dir, 'refund_line_items.jsonl')) {
     if (!sale.has(r.order_id) || !inWindow(refundTime.get(r.refund_id))) continue;
     t.returns += minor(r.subtotal, digits);
+    refunds.add(r.refund_id);
   }
+  t.refunds = refunds.size;
   t.net = t.gross - t.discounts - t.returns;
   return t;
 }
@@ -274,8 +277,15 @@ async function main() {
         { stated: kpi.gross_sales, truth: truth.gross / scale });
       check(Math.round(kpi.discounts * scale) === truth.discounts, 'discounts match the ground truth',
         { stated: kpi.discounts, truth: truth.discounts / scale });
-      check(Math.round(kpi.net_sales * scale) === truth.net, 'net sales match the ground truth',
-        { stated: kpi.net_sales, truth: truth.net / scale, returns_stated: kpi.returns, returns_truth: truth.returns / scale });
+      // Net sales = gross - discounts - returns. The cache holds each order's refunded total, not its refund lines:
+      // the merchandise part is estimated from the order's tax share, which can differ from the lines' own
+      // rounding by a minor unit per refund (src/agents/store_dataset_loader.hpp). That is the only slack allowed.
+      const netStated = Math.round(kpi.net_sales * scale);
+      check(Math.abs(netStated - truth.net) <= truth.refunds, 'net sales match the ground truth',
+        { stated: kpi.net_sales, truth: truth.net / scale, returns_stated: kpi.returns, returns_truth: truth.returns / scale,
+          refunds: truth.refunds });
+      check(Math.round((kpi.gross_sales - kpi.discounts - kpi.returns) * scale) === netStated,
+        'net sales are gross sales - discounts - returns as stated');
       const window = analysis.result.dataWindow;
       check(Date.parse(window?.from) === Date.parse(truth.from) && Date.parse(window?.to) === Date.parse(truth.to),
         'the data window is last month in the shop time zone', { stated: analysis.result.dataWindow, truth });
