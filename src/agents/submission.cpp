@@ -47,11 +47,11 @@ std::string submit_analysis_request(db::Transaction& tx, std::string_view user_i
         if (owned.empty()) throw Error(ErrorCode::kNotFound, "store not found");
     }
     auto id = tx.exec(
-                          "INSERT INTO analysis_requests (user_id, store_id, prompt, llm_model) "
-                          "VALUES ($1, $2, $3, (SELECT llm_model FROM user_preferences WHERE user_id = $1)) "
-                          "RETURNING id::text",
-                          db::Params{user_id, store_id, prompt})
-                        .scalar<std::string>();
+                    "INSERT INTO analysis_requests (user_id, store_id, prompt, llm_model) "
+                    "VALUES ($1, $2, $3, (SELECT llm_model FROM user_preferences WHERE user_id = $1)) "
+                    "RETURNING id::text",
+                    db::Params{user_id, store_id, prompt})
+                  .scalar<std::string>();
     record_event(tx, id, contract::kEventStatusChanged);
     enqueue_work(tx, mq::WorkQueue::kOrchestrator,
                  mq::Envelope::make(std::string(contract::kAnalysisRequested), boost::json::object{{"request_id", id}},
