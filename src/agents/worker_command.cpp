@@ -11,6 +11,7 @@
 #include "agents/llm_narrative.hpp"
 #include "agents/store_sync.hpp"
 #include "agents/worker.hpp"
+#include "agents/worker_metrics.hpp"
 #include "common/config.hpp"
 #include "common/error.hpp"
 #include "db/pool.hpp"
@@ -147,6 +148,7 @@ int run_worker_command(alatar::app::Args args, const WorkerExtension& extension)
                       log,
                       options};
         auto extra = extension ? extension(pool, config, log) : nullptr;
+        const auto metrics = start_worker_metrics(pool, config, log, default_worker_name());
         int signal = 0;
         sigwait(&stop_signals, &signal);
         log.info("stopping", {{"signal", signal}});

@@ -78,6 +78,8 @@ std::string check_host_port(std::string_view v) {
     return "";
 }
 
+std::string check_optional_host_port(std::string_view v) { return v.empty() ? "" : check_host_port(v); }
+
 std::string check_postgres_url(std::string_view v) {
     return starts_with_any(v, {"postgresql://", "postgres://"}, "expected a postgresql:// URI");
 }
@@ -163,6 +165,8 @@ std::span<const KeySpec> key_table() {
         {"trust_proxy", &Config::trust_proxy, "false", S::kPublic, {}},
         {"amqp_prefix", &Config::amqp_prefix, "alatar", S::kPublic, valid(check_word)},
         {"analysis_timeout", &Config::analysis_timeout, "10m", S::kPublic, range(1000, kMsPerDay)},
+        {"worker_metrics_listen", &Config::worker_metrics_listen, "127.0.0.1:9465", S::kPublic,
+         valid(check_optional_host_port)},
         {"google_client_ids", &Config::google_client_ids, "", S::kPublic, valid(check_word)},
         {"google_jwks_url", &Config::google_jwks_url, "https://www.googleapis.com/oauth2/v3/certs", S::kPublic,
          valid(check_http_url)},

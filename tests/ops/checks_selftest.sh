@@ -67,8 +67,8 @@ if [[ -n $binary ]]; then
     expect_failure "library not listed" "list it in the runtime stage" run_deploy_check \
         sed -i '/^      libpq5 \\/d; /^      libfmt9 \\/d' deploy/Dockerfile
 fi
-expect_failure "scrape target not a service" "target worker-9:9090 is not a compose service" run_deploy_check \
-    sed -i 's/worker-2:9090/worker-9:9090/' deploy/prometheus/prometheus.yml
+expect_failure "scrape target not a service" "target worker-9:9465 is not a compose service" run_deploy_check \
+    sed -i 's/worker-2:9465/worker-9:9465/' deploy/prometheus/prometheus.yml
 expect_failure "alert without a firing test" "AlatarWorkerDown has no unit test" run_alert_check \
     "$python" -c '
 import yaml
