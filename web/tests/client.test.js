@@ -59,7 +59,7 @@ describe('GraphQL client auth handling', () => {
         expect(websocketUrl('/graphql', 'http://127.0.0.1:8080/')).toBe('ws://127.0.0.1:8080/graphql');
     });
 
-    it('passes the token to graphql-ws in connection_init as {authToken}', async () => {
+    it('passes the token to graphql-ws in connection_init as {token} (docs/api.md)', async () => {
         const session = signedInSession();
         const sent = [];
         class FakeWebSocket {
@@ -77,7 +77,7 @@ describe('GraphQL client auth handling', () => {
         const { AnalysisUpdatesSubscription } = await import('../src/api/documents.js');
         const sub = client.subscription(AnalysisUpdatesSubscription, { requestId: 'R1' }).subscribe(() => {});
         await vi.waitFor(() => expect(sent.length).toBeGreaterThan(0), { timeout: 15_000 });
-        expect(sent[0]).toEqual({ type: 'connection_init', payload: { authToken: 'tok-1' } });
+        expect(sent[0]).toEqual({ type: 'connection_init', payload: { token: 'tok-1' } });
         sub.unsubscribe();
         client.dispose();
     });

@@ -1,6 +1,6 @@
 // The GraphQL client: urql over HTTP for queries and mutations, graphql-ws (graphql-transport-ws) for
 // subscriptions. The bearer token goes in the Authorization header and in connection_init's payload
-// ({authToken}); any UNAUTHENTICATED error or an auth close code drops the session and calls onUnauthenticated.
+// ({token}, docs/api.md); any UNAUTHENTICATED error or an auth close code drops the session and calls onUnauthenticated.
 import { Client, cacheExchange, fetchExchange, mapExchange, subscriptionExchange } from '@urql/core';
 import { createClient as createWsClient } from 'graphql-ws';
 
@@ -37,7 +37,7 @@ export function createAlatarClient({ session, onUnauthenticated, url = '/graphql
         retryAttempts: 5,
         connectionParams: () => {
             const token = session.token();
-            return token ? { authToken: token } : {};
+            return token ? { token } : {};
         },
         shouldRetry: (event) => !(event && kAuthCloseCodes.has(event.code)),
         on: {
