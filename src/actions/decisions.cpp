@@ -115,10 +115,11 @@ DecisionResult Decisions::approve(const Actor& actor, const std::string& proposa
             if (std::find(scopes.begin(), scopes.end(), scope) == scopes.end()) {
                 tx.exec("UPDATE action_proposals SET missing_scopes = $2 WHERE id::text = $1",
                         db::Params{p->id, std::vector<std::string>{scope}});
-                const std::string message = "The store has not granted the " + scope +
-                                            " scope this action needs; nothing was sent to Shopify. Link the store "
-                                            "again and grant " +
-                                            scope + ".";
+                std::string message = "The store has not granted the ";
+                message += scope;
+                message += " scope this action needs; nothing was sent to Shopify. Link the store again and grant ";
+                message += scope;
+                message += ".";
                 append_audit(tx, entry(actor, *p, "proposal.approve_refused", candidate,
                                        json::object{{"reason", "missing scope"}, {"scope", scope}}));
                 return fail(DecisionError::kMissingScope, message, p->status);

@@ -26,7 +26,7 @@ std::string str(const json::object& o, std::string_view key) {
     return v->is_string() ? std::string(v->get_string()) : json::serialize(*v);
 }
 
-json::object change(std::string target, std::string field, std::string before, std::string after) {
+json::object change(std::string target, std::string field, const std::string& before, std::string after) {
     return json::object{{"target", std::move(target)},
                         {"field", std::move(field)},
                         {"before", before.empty() ? json::value(nullptr) : json::value(before)},
@@ -118,7 +118,7 @@ std::string insert_proposal(db::Transaction& tx, const NewProposal& n, const std
                    db::Json{json::serialize(n.parameters)},
                    db::Json{json::serialize(build_preview(n.kind, n.parameters, n.live))}, required, missing,
                    n.now + kProposalLifetime, db::Json{json::serialize(n.live)}});
-    const auto id = r.scalar<std::string>();
+    auto id = r.scalar<std::string>();
     append_audit(tx, AuditEntry{.actor = actor,
                                 .action = "proposal.created",
                                 .proposal_id = id,

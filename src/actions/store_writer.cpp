@@ -80,7 +80,10 @@ WriteOutcome StoreWriter::mutate(std::string_view document, const json::object& 
             const auto* message = e.as_object().if_contains("message");
             const std::string text = message != nullptr && message->is_string() ? std::string(message->get_string())
                                                                                 : std::string("(no message)");
-            out.user_errors.push_back(where.empty() ? text : where + ": " + text);
+            std::string entry = where;
+            if (!entry.empty()) entry += ": ";
+            entry += text;
+            out.user_errors.push_back(std::move(entry));
         }
     }
     out.ok = out.user_errors.empty();

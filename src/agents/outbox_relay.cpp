@@ -26,8 +26,8 @@ struct OutboxRow {
 };
 
 OutboxRelay::OutboxRelay(db::Pool& pool, mq::Publisher& publisher, mq::Names names, Logger log,
-                         OutboxRelayOptions options)
-    : pool_(pool), publisher_(publisher), names_(std::move(names)), log_(std::move(log)), options_(std::move(options)) {
+                         const OutboxRelayOptions& options)
+    : pool_(pool), publisher_(publisher), names_(std::move(names)), log_(std::move(log)), options_(options) {
     if (options_.start_thread) thread_ = std::thread([this] { run(); });
 }
 

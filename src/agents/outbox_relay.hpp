@@ -46,7 +46,8 @@ struct RelayRound {
 class OutboxRelay {
   public:
     // `pool` and `publisher` must outlive the relay.
-    OutboxRelay(db::Pool& pool, mq::Publisher& publisher, mq::Names names, Logger log, OutboxRelayOptions options = {});
+    OutboxRelay(db::Pool& pool, mq::Publisher& publisher, mq::Names names, Logger log,
+                const OutboxRelayOptions& options = {});
     ~OutboxRelay();  // finishes the current round, then stops
     OutboxRelay(const OutboxRelay&) = delete;
     OutboxRelay& operator=(const OutboxRelay&) = delete;

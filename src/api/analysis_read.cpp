@@ -241,9 +241,10 @@ asio::awaitable<json::object> list_analysis_requests(RequestContext& ctx, std::s
     // $1 user, $2 status or NULL, $3 store or NULL; $4/$5 cursor, $6 limit (one extra row tells hasNextPage).
     const std::string filter =
         "user_id = $1 AND ($2::text IS NULL OR status = $2) AND ($3::uuid IS NULL OR store_id = $3::uuid)";
-    const std::string page_sql = sql({"SELECT ", kRequestColumns, " FROM analysis_requests WHERE ", filter,
-                                      " AND ($4::timestamptz IS NULL OR (created_at, id) < ($4::timestamptz, $5::uuid))"
-                                      " ORDER BY created_at DESC, id DESC LIMIT $6"});
+    const std::string keyset =
+        " AND ($4::timestamptz IS NULL OR (created_at, id) < ($4::timestamptz, $5::uuid))"
+        " ORDER BY created_at DESC, id DESC LIMIT $6";
+    const std::string page_sql = sql({"SELECT ", kRequestColumns, " FROM analysis_requests WHERE ", filter, keyset});
     std::optional<std::string> after_ts;
     std::optional<std::string> after_id;
     if (after) {

@@ -25,7 +25,7 @@ graphql::GraphQLError internal_error(std::string_view request_id) {
 
 graphql::GraphQLError format_resolver_error(std::exception_ptr error, const Logger& log, std::string_view request_id) {
     try {
-        std::rethrow_exception(error);
+        std::rethrow_exception(std::move(error));
     } catch (const RateLimitedError& e) {
         graphql::GraphQLError out;
         out.message = e.what();

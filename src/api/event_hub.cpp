@@ -8,8 +8,8 @@ namespace alatar::api {
 namespace asio = boost::asio;
 namespace json = boost::json;
 
-EventQueue::EventQueue(asio::any_io_executor executor, std::size_t capacity)
-    : capacity_(capacity == 0 ? 1 : capacity), doorbell_(std::move(executor), 1) {}
+EventQueue::EventQueue(const asio::any_io_executor& executor, std::size_t capacity)
+    : capacity_(capacity == 0 ? 1 : capacity), doorbell_(executor, 1) {}
 
 EventQueue::~EventQueue() {
     if (auto hub = hub_.lock()) hub->remove(key_, this);
@@ -64,9 +64,9 @@ std::size_t EventQueue::dropped() const {
     return dropped_;
 }
 
-std::shared_ptr<EventQueue> EventHub::subscribe(const std::string& request_id, asio::any_io_executor executor,
+std::shared_ptr<EventQueue> EventHub::subscribe(const std::string& request_id, const asio::any_io_executor& executor,
                                                 std::size_t capacity) {
-    auto queue = std::make_shared<EventQueue>(std::move(executor), capacity);
+    auto queue = std::make_shared<EventQueue>(executor, capacity);
     queue->hub_ = weak_from_this();
     queue->key_ = request_id;
     std::lock_guard lock{mutex_};

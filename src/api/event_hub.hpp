@@ -23,7 +23,7 @@ class EventHub;
 
 class EventQueue {
   public:
-    EventQueue(boost::asio::any_io_executor executor, std::size_t capacity);
+    EventQueue(const boost::asio::any_io_executor& executor, std::size_t capacity);
     ~EventQueue();
     EventQueue(const EventQueue&) = delete;
     EventQueue& operator=(const EventQueue&) = delete;
@@ -54,7 +54,7 @@ class EventQueue {
 class EventHub : public std::enable_shared_from_this<EventHub> {
   public:
     // Registers a queue for the events of `request_id`; it unregisters itself when destroyed.
-    std::shared_ptr<EventQueue> subscribe(const std::string& request_id, boost::asio::any_io_executor executor,
+    std::shared_ptr<EventQueue> subscribe(const std::string& request_id, const boost::asio::any_io_executor& executor,
                                           std::size_t capacity = 64);
     // Delivers `event` to every queue of `request_id`. Thread-safe; never blocks on a subscriber.
     void publish(const std::string& request_id, const boost::json::object& event);

@@ -43,7 +43,7 @@ http::OperationType to_http(graphql::ast::OperationType t) {
 
 }  // namespace
 
-ApiExecutor::ApiExecutor(const graphql::Schema& schema, Services& services, ExecutorLimits limits)
+ApiExecutor::ApiExecutor(const graphql::Schema& schema, Services& services, const ExecutorLimits& limits)
     : schema_(schema),
       services_(services),
       limits_(limits),

@@ -40,7 +40,7 @@ struct PreparedOperation {
 
 class ApiExecutor final : public http::GraphQLExecutor {
   public:
-    ApiExecutor(const graphql::Schema& schema, Services& services, ExecutorLimits limits);
+    ApiExecutor(const graphql::Schema& schema, Services& services, const ExecutorLimits& limits);
 
     http::OperationInfo analyze(const http::GraphQLRequest& request) override;
     boost::asio::awaitable<http::ExecutionOutcome> execute(const http::GraphQLRequest& request,

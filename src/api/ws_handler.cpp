@@ -22,6 +22,7 @@ asio::awaitable<http::InitDecision> WsHandler::on_connection_init(const json::ob
     (void)connection;
     const auto* token = payload.if_contains("token");
     if (token == nullptr || token->is_null()) co_return http::InitDecision::accept(nullptr);
+    // cppcheck-suppress nullPointerRedundantCheck ; the co_return above leaves when token is null
     if (!token->is_string() || token->get_string().empty() || token->get_string().size() > 512) {
         co_return http::InitDecision::refuse();
     }

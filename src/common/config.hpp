@@ -88,9 +88,9 @@ struct Config {
     std::string public_url;
     std::int64_t max_body_bytes{};
     Duration request_timeout{};
-    bool trust_proxy{};           // take the client address from X-Forwarded-For (only behind a trusted proxy)
-    std::string amqp_prefix;      // names of the RabbitMQ exchanges and queues: <prefix>.work, <prefix>.dlq, ...
-    Duration analysis_timeout{};  // an analysis with no progress for this long is failed by the workers
+    bool trust_proxy{};                 // take the client address from X-Forwarded-For (only behind a trusted proxy)
+    std::string amqp_prefix;            // names of the RabbitMQ exchanges and queues: <prefix>.work, <prefix>.dlq, ...
+    Duration analysis_timeout{};        // an analysis with no progress for this long is failed by the workers
     std::string worker_metrics_listen;  // host:port of a worker's /metrics listener ("" = none)
     // Mobile sign-in (loginWithIdToken): the accepted audiences (empty: provider off) and the provider's JWKS.
     std::vector<std::string> google_client_ids;

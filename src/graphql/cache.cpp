@@ -15,8 +15,8 @@ PreparedDocument prepare_document(const Schema& schema, std::string_view text, c
     return prepared;
 }
 
-DocumentCache::DocumentCache(const Schema& schema, ParseOptions parse_options, ValidationOptions validation_options,
-                             std::size_t capacity)
+DocumentCache::DocumentCache(const Schema& schema, const ParseOptions& parse_options,
+                             const ValidationOptions& validation_options, std::size_t capacity)
     : schema_(schema),
       parse_options_(parse_options),
       validation_options_(validation_options),

@@ -26,7 +26,7 @@ struct PreparedDocument {
 
 class DocumentCache {
   public:
-    DocumentCache(const Schema& schema, ParseOptions parse_options, ValidationOptions validation_options,
+    DocumentCache(const Schema& schema, const ParseOptions& parse_options, const ValidationOptions& validation_options,
                   std::size_t capacity);
 
     // The prepared form of `text`: from the cache, or parsed and validated now (outside the lock).

@@ -576,7 +576,7 @@ VariableCoercion coerce_variable_values(const Schema& schema, const Document& do
                     } else {
                         validate_input_literal(
                             *definition->default_value, *type, document,
-                            [&](GraphQLError error, const json::array& path) {
+                            [&](const GraphQLError& error, const json::array& path) {
                                 add_error("Variable \"$" + name + "\" has invalid default value" + print_path(path) +
                                               ": " + error.message,
                                           definition->offset);
@@ -593,7 +593,7 @@ VariableCoercion coerce_variable_values(const Schema& schema, const Document& do
             }
             validate_input_value(
                 value, *type,
-                [&](GraphQLError error, const json::array& path) {
+                [&](const GraphQLError& error, const json::array& path) {
                     add_error("Variable \"$" + name + "\" has invalid value" + print_path(path) + ": " + error.message,
                               definition->offset);
                 },

@@ -255,7 +255,7 @@ class Executor {
         return root;
     }
 
-    GraphQLError error_from(std::exception_ptr failure) const { return format_exception(failure); }
+    GraphQLError error_from(const std::exception_ptr& failure) const { return format_exception(failure); }
     const Type& root_type() const { return *root_type_; }
     const json::value& root_value() const { return root_; }
     const json::object& variables() const { return variables_; }
@@ -728,6 +728,7 @@ class Executor {
             const json::value& value = keep(std::move(*resolved));
             ok = complete_value(*definition.type, *job.parent_type, field, path, value, *job.slot, frame);
         }
+        // cppcheck-suppress missingReturn ; coroutine (cppcheck does not model co_await)
         if (!ok && !handle_failure(frame)) propagate_from(job.scope->parent);
     }
 
@@ -749,7 +750,7 @@ class Executor {
 
     // ---- errors ---------------------------------------------------------------------------
 
-    GraphQLError format_exception(std::exception_ptr failure) const {
+    GraphQLError format_exception(const std::exception_ptr& failure) const {
         if (options_.error_formatter) return options_.error_formatter(failure);
         GraphQLError error;
         try {
@@ -812,7 +813,7 @@ class Executor {
     const json::value null_value_;
 };
 
-json::object request_errors(Errors errors) {
+json::object request_errors(const Errors& errors) {
     json::array list;
     for (const GraphQLError& error : errors) list.emplace_back(error.to_json());
     json::object out;
@@ -839,7 +840,7 @@ Prepared prepare(const Schema& schema, const ExecutionRequest& request, const Ex
         coerce_variable_values(schema, *request.document, *selection.operation, request.variables,
                                options.hide_suggestions, options.max_variable_errors);
     if (!coerced.errors.empty()) {
-        prepared.failure = request_errors(std::move(coerced.errors));
+        prepared.failure = request_errors(coerced.errors);
         return prepared;
     }
     prepared.variables = std::move(coerced.values);
@@ -888,7 +889,7 @@ json::object execute_sync(const Schema& schema, const ExecutionRequest& request,
                 co_await executor.drain();
             }
         },
-        [&](std::exception_ptr error) { failure = error; });
+        [&](std::exception_ptr error) { failure = std::move(error); });
     io.run();
     if (failure) std::rethrow_exception(failure);
     return executor.response();

@@ -17,7 +17,7 @@ namespace alatar::graphql {
 struct ParseOptions {
     std::size_t max_bytes = 0;
     std::size_t max_tokens = 0;
-    std::size_t max_depth = 0;   // nesting of selection sets, lists and objects in values, types
+    std::size_t max_depth = 0;  // nesting of selection sets, lists and objects in values, types
 };
 
 std::variant<DocumentPtr, GraphQLError> parse(std::string source, const ParseOptions& options = {});

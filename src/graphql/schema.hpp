@@ -29,8 +29,8 @@ struct InputValue {
     std::string name;
     std::optional<std::string> description;
     const Type* type = nullptr;
-    const ast::Value* default_value_ast = nullptr;        // as written in the SDL (printing, introspection)
-    std::optional<boost::json::value> default_value;      // coerced, when a default exists
+    const ast::Value* default_value_ast = nullptr;    // as written in the SDL (printing, introspection)
+    std::optional<boost::json::value> default_value;  // coerced, when a default exists
     std::optional<std::string> deprecation_reason;
     const ast::InputValueDefinition* ast = nullptr;
 };
@@ -54,23 +54,23 @@ struct EnumValue {
 };
 
 class Type {
-public:
+  public:
     TypeKind kind = TypeKind::kScalar;
-    std::string name;                              // empty for list and non-null wrappers
+    std::string name;  // empty for list and non-null wrappers
     std::optional<std::string> description;
-    const Type* of_type = nullptr;                 // wrapped type of list / non-null
+    const Type* of_type = nullptr;  // wrapped type of list / non-null
 
     // kObject, kInterface: fields in definition order (extensions appended)
     std::vector<FieldDefinition> fields;
-    std::vector<const Type*> interfaces;           // kObject, kInterface
-    std::vector<const Type*> members;              // kUnion: member types
-    std::vector<EnumValue> enum_values;            // kEnum
-    std::vector<InputValue> input_fields;          // kInputObject
-    bool one_of = false;                           // kInputObject with @oneOf
-    std::optional<std::string> specified_by_url;   // kScalar
-    ScalarHooks scalar;                            // kScalar
-    TypeResolver resolve_type;                     // kInterface, kUnion (empty: "__typename")
-    std::vector<const ast::Definition*> ast_nodes; // definition then extensions, for printing
+    std::vector<const Type*> interfaces;            // kObject, kInterface
+    std::vector<const Type*> members;               // kUnion: member types
+    std::vector<EnumValue> enum_values;             // kEnum
+    std::vector<InputValue> input_fields;           // kInputObject
+    bool one_of = false;                            // kInputObject with @oneOf
+    std::optional<std::string> specified_by_url;    // kScalar
+    ScalarHooks scalar;                             // kScalar
+    TypeResolver resolve_type;                      // kInterface, kUnion (empty: "__typename")
+    std::vector<const ast::Definition*> ast_nodes;  // definition then extensions, for printing
 
     const FieldDefinition* field(std::string_view field_name) const;
     FieldDefinition* mutable_field(std::string_view field_name);
@@ -83,13 +83,13 @@ public:
     bool is_abstract() const { return kind == TypeKind::kInterface || kind == TypeKind::kUnion; }
     bool is_composite() const { return kind == TypeKind::kObject || is_abstract(); }
     bool is_leaf() const { return kind == TypeKind::kScalar || kind == TypeKind::kEnum; }
-    bool is_input() const;                         // scalar, enum, input object (through wrappers)
-    bool is_output() const;                        // scalar, object, interface, union, enum (through wrappers)
-    const Type& named() const;                     // strips every wrapper
+    bool is_input() const;      // scalar, enum, input object (through wrappers)
+    bool is_output() const;     // scalar, object, interface, union, enum (through wrappers)
+    const Type& named() const;  // strips every wrapper
     const Type& nullable() const { return is_non_null() ? *of_type : *this; }
-    std::string to_string() const;                 // "[Int!]!" as in messages and introspection
+    std::string to_string() const;  // "[Int!]!" as in messages and introspection
 
-private:
+  private:
     friend class Schema;
     std::unordered_map<std::string_view, std::size_t> field_index_;
 };
@@ -99,20 +99,20 @@ struct DirectiveDefinition {
     std::optional<std::string> description;
     std::vector<InputValue> args;
     bool repeatable = false;
-    std::vector<std::string> locations;            // "QUERY", "FIELD", "FIELD_DEFINITION", ...
+    std::vector<std::string> locations;  // "QUERY", "FIELD", "FIELD_DEFINITION", ...
     const ast::Definition* ast = nullptr;
     bool is_builtin = false;
-    std::optional<std::string> deprecation_reason; // graphql-js 17 allows @deprecated on directives
+    std::optional<std::string> deprecation_reason;  // graphql-js 17 allows @deprecated on directives
 };
 
 class Schema {
-public:
+  public:
     const Type* query_type() const { return query_; }
     const Type* mutation_type() const { return mutation_; }
     const Type* subscription_type() const { return subscription_; }
     const Type* root_type(ast::OperationType op) const;
 
-    const Type* type(std::string_view name) const;           // named types only; null if unknown
+    const Type* type(std::string_view name) const;                      // named types only; null if unknown
     std::span<const Type* const> types() const { return type_order_; }  // graphql-js typeMap order
     std::span<const DirectiveDefinition> directives() const { return directives_; }
     const DirectiveDefinition* directive(std::string_view name) const;
@@ -146,7 +146,7 @@ public:
     // Implementation detail for the builder.
     struct Builder;
 
-private:
+  private:
     friend struct Builder;
     DocumentPtr document_;
     DocumentPtr builtin_document_;  // the built-in scalars, directives and introspection types

@@ -190,6 +190,8 @@ struct detail::ServerCore {
           ioc(static_cast<int>(options.io_threads)) {}
 
     asio::awaitable<void> listen();
+    void start_session(tcp::socket socket);
+    void drain_backlog();
     asio::awaitable<void> wait_for_signal();
     asio::awaitable<void> graceful_stop();
     asio::awaitable<Response> dispatch(Request& req);
@@ -763,7 +765,9 @@ class HttpSession final : public Connection, public std::enable_shared_from_this
         }
         bool first = true;
         bool keep_alive = true;
-        while (keep_alive && !stopping_) {
+        while (keep_alive) {
+            // Stopping: serve only a request whose bytes already arrived (the client considers it sent).
+            if (stopping_ && buffer_.size() == 0 && !bytes_waiting()) break;
             // Wait for the first byte of the next request: the idle timeout between requests, the header deadline
             // for the first one. Pipelined requests are already in the buffer.
             if (buffer_.size() == 0) {
@@ -851,8 +855,14 @@ class HttpSession final : public Connection, public std::enable_shared_from_this
             return;
         }
         stopping_ = true;
-        // An idle keep-alive connection is closed now; one with a request in flight finishes it first.
-        if (waiting_idle_ && !upgraded_) beast::get_lowest_layer(stream_).cancel();
+        // An idle keep-alive connection is closed now, unless its next request has already arrived; one with a
+        // request in flight finishes it first.
+        if (waiting_idle_ && !upgraded_ && !bytes_waiting()) beast::get_lowest_layer(stream_).cancel();
+    }
+
+    bool bytes_waiting() {
+        boost::system::error_code ec;
+        return beast::get_lowest_layer(stream_).socket().available(ec) > 0 && !ec;
     }
 
     Request to_request(bhttp::request<bhttp::string_body>& hreq) {
@@ -984,32 +994,51 @@ asio::awaitable<void> ServerCore::listen() {
             co_await backoff.async_wait(kUseTuple);
             continue;
         }
-        if (conn_count.load() >= options.max_connections) {
-            m.rejected_connections.inc();
-            auto ex = socket.get_executor();
-            asio::co_spawn(ex, refuse_connection(std::move(socket), ssl.has_value()), asio::detached);
-            continue;
-        }
-        boost::system::error_code ignored;
-        socket.set_option(tcp::no_delay(true), ignored);
-        const auto remote = socket.remote_endpoint(ignored);
-        std::string peer = ignored ? std::string{"unknown"} : remote.address().to_string();
-        const std::uint64_t id = next_conn_id.fetch_add(1);
-        auto ex = socket.get_executor();
-        auto on_done = [this](const std::exception_ptr& e) { log_spawn_failure(log, e, "connection failed"); };
-        if (ssl) {
-            using Stream = beast::ssl_stream<beast::tcp_stream>;
-            auto s = std::make_shared<HttpSession<Stream>>(
-                *this, id, Stream{beast::tcp_stream{std::move(socket)}, *ssl}, std::move(peer));
-            track(s, id);
-            asio::co_spawn(ex, run_session(std::move(s)), on_done);
-        } else {
-            auto s = std::make_shared<HttpSession<beast::tcp_stream>>(*this, id, beast::tcp_stream{std::move(socket)},
-                                                                      std::move(peer));
-            track(s, id);
-            asio::co_spawn(ex, run_session(std::move(s)), on_done);
-        }
+        start_session(std::move(socket));
         if (stopping.load()) co_return;
+    }
+}
+
+void ServerCore::start_session(tcp::socket socket) {
+    if (conn_count.load() >= options.max_connections) {
+        m.rejected_connections.inc();
+        auto ex = socket.get_executor();
+        asio::co_spawn(ex, refuse_connection(std::move(socket), ssl.has_value()), asio::detached);
+        return;
+    }
+    boost::system::error_code ignored;
+    socket.set_option(tcp::no_delay(true), ignored);
+    const auto remote = socket.remote_endpoint(ignored);
+    std::string peer = ignored ? std::string{"unknown"} : remote.address().to_string();
+    const std::uint64_t id = next_conn_id.fetch_add(1);
+    auto ex = socket.get_executor();
+    auto on_done = [this](const std::exception_ptr& e) { log_spawn_failure(log, e, "connection failed"); };
+    if (ssl) {
+        using Stream = beast::ssl_stream<beast::tcp_stream>;
+        auto s = std::make_shared<HttpSession<Stream>>(*this, id, Stream{beast::tcp_stream{std::move(socket)}, *ssl},
+                                                       std::move(peer));
+        track(s, id);
+        asio::co_spawn(ex, run_session(std::move(s)), on_done);
+    } else {
+        auto s = std::make_shared<HttpSession<beast::tcp_stream>>(*this, id, beast::tcp_stream{std::move(socket)},
+                                                                  std::move(peer));
+        track(s, id);
+        asio::co_spawn(ex, run_session(std::move(s)), on_done);
+    }
+}
+
+void ServerCore::drain_backlog() {
+    // Connections the kernel completed but we had not accepted yet carry requests their clients consider sent;
+    // closing the acceptor would reset them. Accept what is queued, without waiting for more.
+    boost::system::error_code ec;
+    acceptor.cancel(ec);
+    acceptor.non_blocking(true, ec);
+    if (ec) return;
+    for (;;) {
+        tcp::socket socket{asio::make_strand(ioc)};
+        acceptor.accept(socket, ec);
+        if (ec) return;
+        start_session(std::move(socket));
     }
 }
 
@@ -1031,6 +1060,7 @@ void ServerCore::begin_stop() {
 
 asio::awaitable<void> ServerCore::graceful_stop() {
     boost::system::error_code ignored;
+    drain_backlog();
     acceptor.close(ignored);
     if (signals) signals->cancel(ignored);
     for (auto& c : snapshot()) c->begin_shutdown();

@@ -122,7 +122,9 @@ HttpResponse CurlHttpClient::send(const HttpRequest& request, Deadline deadline)
     if (!h) throw TransportError(false, "cannot create an HTTP handle");
     Slist headers;
     for (const auto& [name, value] : request.headers) {
-        const std::string line = name + ": " + value;
+        std::string line = name;
+        line += ": ";
+        line += value;
         curl_slist* next = curl_slist_append(headers.get(), line.c_str());
         if (next == nullptr) throw TransportError(false, "cannot build HTTP headers");
         static_cast<void>(headers.release());

@@ -35,7 +35,7 @@ std::optional<std::string> apply_fault_patch(FaultConfig& config, const boost::j
 // Thread-safe.
 class FaultInjector {
   public:
-    explicit FaultInjector(FaultConfig config = {}, std::uint64_t seed = 1) : config_(config), rng_(seed) {}
+    explicit FaultInjector(const FaultConfig& config = {}, std::uint64_t seed = 1) : config_(config), rng_(seed) {}
     FaultConfig config() const;
     void set(const FaultConfig& config);
     // One roll per request: at most one fault, each with its configured probability.

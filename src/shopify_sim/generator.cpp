@@ -370,7 +370,7 @@ class Generator {
             Variant v;
             v.title = titles[i];
             std::string opt = titles[i] == "Default Title" ? "OS" : titles[i];
-            if (type.options == OptionKind::kColors) opt = opt.substr(0, 3);
+            if (type.options == OptionKind::kColors) opt.resize(std::min<std::size_t>(opt.size(), 3));
             for (char& c : opt) {
                 if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
             }

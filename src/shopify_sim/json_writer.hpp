@@ -17,7 +17,7 @@ void append_json_string(std::string& out, std::string_view text);
 
 class JsonObjectWriter {
   public:
-    JsonObjectWriter() { out_ = "{"; }
+    JsonObjectWriter() : out_("{") {}
 
     JsonObjectWriter& str(std::string_view key, std::string_view value);
     JsonObjectWriter& opt_str(std::string_view key, std::string_view value);  // null when empty

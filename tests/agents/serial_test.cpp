@@ -194,6 +194,8 @@ TEST_F(SerialTest, FaultTestEveryRequestEndsOnceDespiteKilledWorkersAndRestarts)
     const bool all_finished = eventually([&] { return active() == 0; }, std::chrono::minutes{8});
     stop_chaos = true;
     chaos.join();
+    // A replacement spawned by the chaos thread's last round must reach its signal handling before SIGTERM.
+    std::this_thread::sleep_for(3s);
     for (auto& w : workers) EXPECT_EQ(w->terminate(), 0) << "a worker did not shut down cleanly on SIGTERM";
 
     EXPECT_EQ(broker_rc, 0);

@@ -1,5 +1,6 @@
 // Protective limits and hardening against a spawned `alatar api`: body size, slow headers, depth and alias
 // limits, malformed requests, CSRF, rate limits, /metrics format (promtool), readiness, graceful shutdown.
+import http from 'node:http';
 import net from 'node:net';
 import { execFileSync } from 'node:child_process';
 import { binaryFromArgs, TestDatabase, startApi, check, summary, gql, registerUser } from './harness.mjs';
@@ -118,14 +119,26 @@ try {
   const still = await gql(base, '{ __typename }');
   check(still.status === 200, 'the server keeps serving others', still.status);
 
-  // Graceful shutdown: requests in flight when SIGTERM arrives still get their answers.
+  // Graceful shutdown: requests the clients have finished sending when SIGTERM arrives still get their answers,
+  // also on connections the server had not accepted yet. Each on its own connection; SIGTERM once all are written.
   const users = await Promise.all([1, 2].map(() => registerUser(base)));
   void users;
-  const inflight = Array.from({ length: 12 }, (_, i) => gql(base,
-    'mutation($i: RegisterInput!) { register(input: $i) { token } }',
-    { i: { email: `late${i}@example.com`, password: 'correct horse battery' } }, undefined,
-    { 'x-forwarded-for': `10.88.${i}.1` }).then((r) => r.status, (e) => 'error: ' + e.message));
-  await new Promise((r) => setTimeout(r, 30));
+  const sent = [];
+  const inflight = Array.from({ length: 12 }, (_, i) => new Promise((resolve) => {
+    const body = JSON.stringify({
+      query: 'mutation($i: RegisterInput!) { register(input: $i) { token } }',
+      variables: { i: { email: `late${i}@example.com`, password: 'correct horse battery' } },
+    });
+    const req = http.request({
+      host: '127.0.0.1', port, path: '/graphql', method: 'POST', agent: false,
+      headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json',
+        'content-length': Buffer.byteLength(body), 'x-forwarded-for': `10.88.${i}.1` },
+    }, (res) => { res.resume(); res.on('end', () => resolve(res.statusCode)); });
+    req.on('error', (e) => resolve('error: ' + e.message));
+    sent.push(new Promise((written) => { req.on('finish', written); req.on('error', written); }));
+    req.end(body);
+  }));
+  await Promise.all(sent);
   api.child.kill('SIGTERM');
   const statuses = await Promise.all(inflight);
   const { code: exitCode, signal } = await api.exited;

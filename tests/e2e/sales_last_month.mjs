@@ -243,7 +243,7 @@ async function main() {
       for (;;) {
         ({ analysisRequest: result } = await gql(apiBase, `query($id: ID!) { analysisRequest(id: $id) {
             status intent error progress
-            result { summary kpis { key value unit } visualizations { kind spec } dataWindow { from to } } } }`,
+            result { summary kpis { key value unit provenance { formulaId window { from to } } } visualizations { kind spec } dataWindow { from to } } } }`,
         { id: request.id }, token));
         if (['COMPLETED', 'FAILED', 'CANCELLED'].includes(result.status) || Date.now() > deadline) break;
         await sleep(50);
@@ -270,6 +270,8 @@ async function main() {
       const truth = truthLastMonth(exportDir, asked);
       const scale = 10 ** truth.digits;
       const kpi = Object.fromEntries(analysis.result.kpis.map((k) => [k.key, k.value]));
+      check(analysis.result.kpis.every((k) => k.provenance?.formulaId && k.provenance.window?.from),
+        'every KPI carries its formula id and window', analysis.result.kpis.map((k) => k.provenance));
       check(truth.orders > 10, 'the tiny shop sold last month', truth.orders);
       check(kpi.orders === truth.orders, 'orders match the ground truth', { stated: kpi.orders, truth: truth.orders });
       check(kpi.units === truth.units, 'units match the ground truth', { stated: kpi.units, truth: truth.units });

@@ -20,8 +20,8 @@ namespace alatar::mq {
 namespace {
 
 using namespace std::chrono_literals;
-using testing_support::MqBrokerTest;
 using testing_support::eventually;
+using testing_support::MqBrokerTest;
 
 TEST_F(MqBrokerTest, SurvivesBrokerRestart) {
     Publisher publisher(url_, log_);

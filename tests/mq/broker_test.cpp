@@ -19,8 +19,8 @@ namespace alatar::mq {
 namespace {
 
 using namespace std::chrono_literals;
-using testing_support::MqBrokerTest;
 using testing_support::eventually;
+using testing_support::MqBrokerTest;
 
 Envelope task(std::string_view type, int n) {
     return Envelope::make(std::string(type), boost::json::object{{"n", n}}, "trace-" + std::to_string(n));

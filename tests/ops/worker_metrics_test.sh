@@ -70,4 +70,20 @@ for _ in $(seq 1 120); do
     sleep 0.5
 done
 ((${lag:-0} >= 120)) || fail "alatar_outbox_lag_seconds is ${lag:-missing}, expected >= 120 after an old unsent row"
-echo "ok: worker /metrics on port $port passes promtool; outbox lag $lag s"
+# A second worker on the same host and port cannot bind the listener: it logs that and keeps working.
+ALATAR_DATABASE_URL=$url ALATAR_AMQP_URL=$ALATAR_TEST_AMQP_URL ALATAR_AMQP_PREFIX=$prefix \
+    ALATAR_WORKER_METRICS_LISTEN=127.0.0.1:$port ALATAR_LOG_LEVEL=WARNING \
+    "$alatar" worker --concurrency 1 >"$work/worker2.log" 2>&1 &
+second_pid=$!
+for _ in $(seq 1 120); do
+    grep -q '"metrics listener not started' "$work/worker2.log" && break
+    kill -0 "$second_pid" 2>/dev/null || break
+    sleep 0.5
+done
+sleep 1
+kill -0 "$second_pid" 2>/dev/null || { cat "$work/worker2.log" >&2; fail "a second worker on a taken metrics port exited"; }
+grep -q '"metrics listener not started' "$work/worker2.log" ||
+    { cat "$work/worker2.log" >&2; fail "the second worker did not log the taken metrics port"; }
+kill -TERM "$second_pid"
+wait "$second_pid" || fail "the second worker did not stop cleanly on SIGTERM"
+echo "ok: worker /metrics on port $port passes promtool; outbox lag $lag s; a second worker on the port keeps working"
