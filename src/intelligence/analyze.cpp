@@ -276,7 +276,7 @@ boost::json::object analyze(const Dataset& ds, Intent intent, const PeriodSelect
         return result;
     }
     const KpiPack pack = compute_kpi_pack(ds, period);
-    const RuleContext rule_ctx{ds, period.current, now};
+    const RuleContext rule_ctx{ds, period.current, now, period.comparison};
     const auto recs = recommend(rule_ctx, intent);
 
     boost::json::array kpis;

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <set>
 
+#include "intelligence/drivers.hpp"
 #include "intelligence/html_sanitizer.hpp"
 #include "intelligence/metrics.hpp"
 #include "intelligence/text_format.hpp"
@@ -419,6 +420,61 @@ std::vector<Recommendation> winback_rule(const RuleContext& ctx) {
     return {std::move(rec)};
 }
 
+std::vector<Recommendation> demand_recovery_rule(const RuleContext& ctx, std::size_t max) {
+    const Dataset& ds = ctx.ds;
+    const DateWindow previous = ctx.comparison.value_or(ctx.window.preceding());
+    const auto drivers = decompose_net_sales(ds, ctx.window, previous);
+    const Instant starts = tomorrow(ds, ctx.now);
+    const Instant ends = starts + date::days{kDiscountDays};
+    constexpr int kPct = 10;
+    // What the stockout rule restocks is not discounted as well.
+    std::set<Index> short_of_stock;
+    for (const auto& pos : inventory_positions(ds, ctx.window)) {
+        if (pos.suspected_stockout || pos.risk == StockRisk::kOutOfStock || pos.risk == StockRisk::kHigh) {
+            short_of_stock.insert(pos.product);
+        }
+    }
+    std::vector<Recommendation> out;
+    for (const auto& c : drivers.by_product) {  // most negative first
+        if (out.size() >= max || c.delta() >= 0) break;
+        const auto product = ds.find_product(c.key);
+        if (!product || short_of_stock.contains(*product)) continue;  // also the unallocated-discounts entry
+        const Product& p = ds.product(*product);
+        const auto available = ds.available(*product);
+        // A fall of under a fifth is noise for a single product; no stock means a restock, not a discount.
+        if (p.status != ProductStatus::kActive || c.previous <= 0 || -c.delta() * 5 < c.previous) continue;
+        if (!available || *available <= 0) continue;
+        Recommendation rec;
+        rec.id = "rec-recover-" + id_tail(p.id);
+        rec.title = "Win back demand for " + p.title;
+        rec.rationale = p.title + " brought in " + format_money(ds, c.current) + " of net sales against " +
+                        format_money(ds, c.previous) + " in the comparison period (" +
+                        format_number(100.0 * static_cast<double>(c.delta()) / static_cast<double>(c.previous), 1) +
+                        " %), with " + std::to_string(*available) + " units still in stock.";
+        rec.expected_impact = "A " + std::to_string(kPct) + " % code for " + std::to_string(kDiscountDays) +
+                              " days to test whether price brings the demand back; compare units sold when it ends.";
+        std::string code = "BACK-" + id_tail(p.id);
+        if (code.size() > 32) code.resize(32);
+        Proposal proposal;
+        proposal.id = "prop-discount-recover-" + id_tail(p.id);
+        proposal.kind = ActionKind::kCreateDiscountCode;
+        proposal.title = std::to_string(kPct) + " % off " + p.title;
+        proposal.description = "A discount code for this product only, from " + format_instant(starts) + " to " +
+                               format_instant(ends) + ".";
+        proposal.parameters = {
+            {"title", "Demand recovery: " + p.title},
+            {"code", code},
+            {"percentage", kPct},
+            {"scope", {{"type", "PRODUCTS"}, {"productIds", boost::json::array{boost::json::value(p.id)}}}},
+            {"startsAt", format_instant(starts)},
+            {"endsAt", format_instant(ends)},
+            {"appliesOncePerCustomer", true}};
+        proposal.preview = {{code, "discount", "", std::to_string(kPct) + " % off " + p.title}};
+        if (add_valid(rec, std::move(proposal), ctx.now)) out.push_back(std::move(rec));
+    }
+    return out;
+}
+
 std::vector<Recommendation> recommend(const RuleContext& ctx, Intent intent) {
     std::vector<Recommendation> out;
     auto add = [&](std::vector<Recommendation> recs) {
@@ -426,6 +482,9 @@ std::vector<Recommendation> recommend(const RuleContext& ctx, Intent intent) {
     };
     switch (intent) {
         case Intent::kSalesDropDiagnosis:
+            add(stockout_rule(ctx));
+            add(demand_recovery_rule(ctx));
+            break;
         case Intent::kSalesSummary:
         case Intent::kSalesTrend:
         case Intent::kTopProducts:

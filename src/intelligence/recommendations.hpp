@@ -7,6 +7,7 @@
 //   low margin on a steady seller   -> UPDATE_PRODUCT_PRICE (towards a 40 % margin, at most +15 %)
 //   lapsed customers                -> DRAFT_MARKETING_EMAIL (+ a store-wide win-back code)
 #include <boost/json/object.hpp>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -44,6 +45,7 @@ struct RuleContext {
     const Dataset& ds;
     DateWindow window;  // the analysed window; "now" rules look at the 28 days ending with it
     Instant now;
+    std::optional<DateWindow> comparison{};  // the window it is compared with; the preceding one when unset
 };
 
 std::vector<Recommendation> stockout_rule(const RuleContext& ctx, std::size_t top_n = 10);
@@ -51,6 +53,9 @@ std::vector<Recommendation> overstock_rule(const RuleContext& ctx, std::size_t m
 std::vector<Recommendation> description_rule(const RuleContext& ctx, std::size_t max = 3);
 std::vector<Recommendation> pricing_rule(const RuleContext& ctx, std::size_t max = 3);
 std::vector<Recommendation> winback_rule(const RuleContext& ctx);
+// Products whose net sales fell most against the comparison window while still in stock (a stockout is the
+// stockout rule's case): a short product discount to win back demand.
+std::vector<Recommendation> demand_recovery_rule(const RuleContext& ctx, std::size_t max = 2);
 
 // The rules that fit an intent, in order of urgency.
 std::vector<Recommendation> recommend(const RuleContext& ctx, Intent intent);

@@ -101,6 +101,37 @@ TEST(AnalyzeTest, SalesDropFindsThePlantedStockout) {
     EXPECT_FALSE(r.at("plan").as_array().empty());
 }
 
+TEST(AnalyzeTest, SalesDropProposesADiscountOnlyForFallingProductsStillInStock) {
+    const auto r = run("Why did sales drop last week?");
+    const auto window = [&](const char* which) {
+        const auto& w = r.at("period").at(which);
+        return DateWindow{*parse_day(w.at("firstDay").as_string()), *parse_day(w.at("lastDay").as_string())};
+    };
+    const auto now_stats = product_stats(store().ds, window("current"));
+    const auto before_stats = product_stats(store().ds, window("comparison"));
+    const auto stockout_gid = testing::gid("Product", store().sim.planted.stockout.product_id);
+    int discounts = 0;
+    for (const auto& rec : r.at("recommendations").as_array()) {
+        for (const auto& p : rec.at("proposals").as_array()) {
+            if (p.at("kind").as_string() != "CREATE_DISCOUNT_CODE") continue;
+            ++discounts;
+            const auto& ids = p.at("parameters").at("scope").at("productIds").as_array();
+            ASSERT_EQ(ids.size(), 1U);
+            const std::string gid{ids[0].as_string()};
+            EXPECT_NE(gid, stockout_gid) << "the stockout is restocked, not discounted";
+            const auto product = store().ds.find_product(gid);
+            ASSERT_TRUE(product.has_value());
+            EXPECT_GT(store().ds.available(*product).value_or(0), 0) << gid;
+            const auto i = static_cast<std::size_t>(*product);
+            // Net sales fell by at least a fifth against the comparison window.
+            EXPECT_LE(now_stats[i].net() * 5, before_stats[i].net() * 4) << gid;
+        }
+    }
+    EXPECT_GE(discounts, 1) << boost::json::serialize(r.at("recommendations"));
+    // The restock proposal for the planted stockout is still there.
+    EXPECT_NE(find_recommendation(r, "ADJUST_INVENTORY", "InventoryItem/"), nullptr);
+}
+
 TEST(AnalyzeTest, SlowMoversProposeADiscountOnThePlantedOverstock) {
     const auto r = run("Which products are not selling?");
     EXPECT_EQ(r.at("intent").as_string(), "slow_movers");
