@@ -150,7 +150,26 @@ describe('KpiCard', () => {
         expect(activator.tabIndex).toBe(0);
         fireEvent.focus(activator);
         expect(await screen.findByText(/Change = \(current − previous\)/)).toBeTruthy();
-        expect(screen.getByText(/Revenue over .*2026.*–.*2026/)).toBeTruthy();
+        // The window ends exclusively at the next midnight: Jan 5 to Jan 11.
+        expect(screen.getByText(/Over Jan 5, 2026 – Jan 11, 2026/)).toBeTruthy();
+    });
+
+    it('explains its own formula and both windows from the provenance', async () => {
+        const kpi = {
+            key: 'net_sales', label: 'Net sales', value: 3251.37, unit: 'USD', previousValue: 8811.5, changePct: -63.1,
+            provenance: {
+                formulaId: 'net_sales.v1',
+                // A shop east of UTC (midnight at 23:00 UTC) and one west of it (05:00 UTC).
+                window: { from: '2026-11-15T23:00:00Z', to: '2026-11-22T23:00:00Z' },
+                previousWindow: { from: '2026-11-09T05:00:00Z', to: '2026-11-16T05:00:00Z' },
+            },
+        };
+        renderWithClient(<KpiCard kpi={kpi} />);
+        fireEvent.focus(document.querySelector('[data-polaris-tooltip-activator="true"]'));
+        expect(await screen.findByText(/Net sales = gross sales − discounts − returns/)).toBeTruthy();
+        expect(screen.getByText(/Over Nov 16, 2026 – Nov 22, 2026/)).toBeTruthy();
+        expect(screen.getByText(/Compared with Nov 9, 2026 – Nov 15, 2026/)).toBeTruthy();
+        expect(screen.getByText(/Formula net_sales\.v1/)).toBeTruthy();
     });
 });
 

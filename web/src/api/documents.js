@@ -31,7 +31,8 @@ const kRequestFields = `id prompt status progress intent error createdAt updated
   result {
     summary
     dataWindow { from to }
-    kpis { key label value unit previousValue changePct }
+    kpis { key label value unit previousValue changePct
+      provenance { formulaId window { from to } previousWindow { from to } } }
     visualizations { id kind title spec }
     recommendations { id title rationale expectedImpact proposals { id } }
   }
