@@ -139,8 +139,8 @@ void store_proposals(db::Transaction& tx, const std::string& request_id, json::a
             const auto row = tx.exec(
                 "WITH ins AS (INSERT INTO action_proposals (request_id, recommendation_id, store_id, user_id, kind, "
                 "title, description, parameters, preview, required_scopes, missing_scopes, expires_at, "
-                "idempotency_key) VALUES ($1, $2, $3, $4, $5, $6, $7, $8::jsonb, $9::jsonb, $10, $11, "
-                "now() + interval '7 days', $12) ON CONFLICT (idempotency_key) DO NOTHING "
+                "idempotency_key, before_image) VALUES ($1, $2, $3, $4, $5, $6, $7, $8::jsonb, $9::jsonb, $10, $11, "
+                "now() + interval '7 days', $12, $13::jsonb) ON CONFLICT (idempotency_key) DO NOTHING "
                 "RETURNING id::text, status, created_at) "
                 "SELECT id, status, to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"') "
                 "FROM ins UNION ALL SELECT id::text, status, "
@@ -150,7 +150,7 @@ void store_proposals(db::Transaction& tx, const std::string& request_id, json::a
                            json::value_to<std::string>(p.at("title")), json::value_to<std::string>(p.at("description")),
                            db::Json{json::serialize(p.at("parameters"))},
                            db::Json{json::serialize(p.contains("preview") ? p.at("preview") : json::array{})}, required,
-                           missing, key});
+                           missing, key, db::Json{json::serialize(proposal_before_image(p))}});
             const std::string uuid = row.get<std::string>(0, 0);
             p["id"] = crypto::base64url_encode("ActionProposal:" + uuid);
             p["status"] = row.get<std::string>(0, 1);
@@ -168,6 +168,23 @@ void set_status(db::Transaction& tx, const std::string& request_id, std::string_
 }
 
 }  // namespace
+
+// What the proposal saw of its target, for the executor's staleness check: a description change carries the
+// HTML it replaces (price and inventory proposals carry theirs in their parameters).
+json::object proposal_before_image(const json::object& proposal) {
+    json::object image;
+    const auto* kind = proposal.if_contains("kind");
+    const auto* preview = proposal.if_contains("preview");
+    if (kind == nullptr || !kind->is_string() || kind->get_string() != "UPDATE_PRODUCT_DESCRIPTION") return image;
+    if (preview == nullptr || !preview->is_array()) return image;
+    for (const auto& change : preview->get_array()) {
+        const auto* field = change.is_object() ? change.get_object().if_contains("field") : nullptr;
+        if (field == nullptr || !field->is_string() || field->get_string() != "descriptionHtml") continue;
+        const auto* before = change.get_object().if_contains("before");
+        image["descriptionHtml"] = before != nullptr && before->is_string() ? before->get_string() : "";
+    }
+    return image;
+}
 
 std::string_view department_work_key(std::string_view department) {
     if (department == departments::kDataRetrieval) return mq::work_key(mq::WorkQueue::kDataRetrieval);

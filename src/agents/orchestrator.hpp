@@ -11,6 +11,7 @@
 // Each message is handled in one transaction that holds the request row lock, records the message id in
 // processed_messages and writes every outgoing message to the outbox, so a redelivered message changes
 // nothing and a crash loses nothing.
+#include <boost/json/object.hpp>
 #include <chrono>
 #include <string>
 
@@ -52,5 +53,10 @@ class Orchestrator {
 
 // The department queue a department's tasks go to; throws alatar::Error(kInternal) for an unknown one.
 std::string_view department_work_key(std::string_view department);
+
+// The before-image stored with a recommended proposal (action_proposals.before_image): what the analysis saw of
+// the target, which the executor's staleness check compares with the live store. A description change carries
+// the HTML it replaces; other kinds carry theirs in their parameters (an empty object).
+boost::json::object proposal_before_image(const boost::json::object& proposal);
 
 }  // namespace alatar::agents

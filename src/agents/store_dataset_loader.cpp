@@ -52,7 +52,7 @@ void load_shop(db::Transaction& tx, std::string_view store_id, intel::StoreData&
 void load_catalogue(db::Transaction& tx, const Scope& params, intel::StoreData& out) {
     const auto p = tx.exec(
         "SELECT shopify_gid, title, coalesce(product_type, ''), coalesce(vendor, ''), "
-        "coalesce(status, 'ACTIVE'), coalesce(description, ''), tags, coalesce(" +
+        "coalesce(status, 'ACTIVE'), coalesce(description_html, ''), tags, coalesce(" +
             epoch("created_at") +
             ", 0) FROM shop_products WHERE store_id = $1::uuid "
             "ORDER BY shopify_gid",

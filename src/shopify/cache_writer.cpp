@@ -190,18 +190,20 @@ void write_one(db::Transaction& tx, const std::string& store, double ttl_s, cons
     const std::string expiry(kExpiry);
     if (obj.type == "Product") {
         tx.exec(
-            "INSERT INTO shop_products (store_id, shopify_gid, expires_at, title, handle, description, product_type, "
+            "INSERT INTO shop_products (store_id, shopify_gid, expires_at, title, handle, description_html, "
+            "product_type, "
             "vendor, status, tags, total_inventory, created_at, updated_at, published_at) VALUES ($1, $2, " +
                 expiry +
                 ", $4, $5, $6, $7, $8, $9, $10, $11, $12::timestamptz, $13::timestamptz, $14::timestamptz) "
                 "ON CONFLICT (store_id, shopify_gid) DO UPDATE SET title = EXCLUDED.title, handle = EXCLUDED.handle, "
-                "description = EXCLUDED.description, product_type = EXCLUDED.product_type, vendor = EXCLUDED.vendor, "
+                "description_html = EXCLUDED.description_html, product_type = EXCLUDED.product_type, vendor = "
+                "EXCLUDED.vendor, "
                 "status = EXCLUDED.status, tags = EXCLUDED.tags, total_inventory = EXCLUDED.total_inventory, "
                 "created_at = EXCLUDED.created_at, updated_at = EXCLUDED.updated_at, "
                 "published_at = EXCLUDED.published_at, fetched_at = now(), expires_at = EXCLUDED.expires_at",
-            db::Params{store, obj.id, ttl_s, text(f, "title").value_or(""), text(f, "handle"), text(f, "description"),
-                       text(f, "productType"), text(f, "vendor"), text(f, "status"), tags(f),
-                       integer(f, "totalInventory"), text(f, "createdAt"), text(f, "updatedAt"),
+            db::Params{store, obj.id, ttl_s, text(f, "title").value_or(""), text(f, "handle"),
+                       text(f, "descriptionHtml"), text(f, "productType"), text(f, "vendor"), text(f, "status"),
+                       tags(f), integer(f, "totalInventory"), text(f, "createdAt"), text(f, "updatedAt"),
                        text(f, "publishedAt")});
     } else if (obj.type == "ProductVariant") {
         const auto product = obj.parent_id ? obj.parent_id : ref_id(f, "product");

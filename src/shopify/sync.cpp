@@ -18,7 +18,8 @@ namespace {
 constexpr std::chrono::minutes kWindowOverlap{5};
 
 constexpr std::string_view kBulkProducts =
-    "{ products { edges { node { id title handle description productType vendor status tags totalInventory createdAt "
+    "{ products { edges { node { id title handle descriptionHtml productType vendor status tags totalInventory "
+    "createdAt "
     "updatedAt publishedAt variants { edges { node { id title sku price compareAtPrice inventoryQuantity createdAt "
     "updatedAt inventoryItem { id } } } } } } } }";
 constexpr std::string_view kBulkCustomers =
@@ -39,7 +40,7 @@ constexpr std::string_view kBulkInventory =
     "quantities(names: [\"available\", \"on_hand\"]) { name quantity } } } } } } } }";
 
 constexpr std::string_view kProductFields =
-    "id title handle description productType vendor status tags totalInventory createdAt updatedAt publishedAt";
+    "id title handle descriptionHtml productType vendor status tags totalInventory createdAt updatedAt publishedAt";
 constexpr std::string_view kVariantFields =
     "id title sku price compareAtPrice inventoryQuantity createdAt updatedAt inventoryItem { id }";
 

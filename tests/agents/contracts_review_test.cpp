@@ -5,6 +5,7 @@
 #include "agents/builtin_tools.hpp"
 #include "agents/contracts.hpp"
 #include "agents/department.hpp"
+#include "agents/orchestrator.hpp"
 #include "agents/planning.hpp"
 #include "agents/review.hpp"
 #include "agents/tracing.hpp"
@@ -231,6 +232,19 @@ TEST(Tracing, AttributesAreMasked) {
     EXPECT_EQ(std::string(masked.at("nested").at("note").as_string()).find("bob@example.org"), std::string::npos);
     EXPECT_EQ(root_span_id("0b7c1a52-4f4e-4f5e-9d43-6f6d7a0e2b11"), "0b7c1a524f4e4f5e");
     EXPECT_EQ(new_span_id().size(), 16U);
+}
+
+TEST(Proposals, ADescriptionChangeKeepsTheHtmlItReplacesAsItsBeforeImage) {
+    const auto description = json::parse(R"({"kind": "UPDATE_PRODUCT_DESCRIPTION", "parameters": {},
+        "preview": [{"target": "Mug", "field": "descriptionHtml", "before": "<p>A mug</p>", "after": "<p>New</p>"}]})");
+    EXPECT_EQ(proposal_before_image(description.as_object()), json::parse(R"({"descriptionHtml": "<p>A mug</p>"})"));
+    // No description before: an empty one, which the live store must still hold when the change is approved.
+    const auto empty = json::parse(R"({"kind": "UPDATE_PRODUCT_DESCRIPTION",
+        "preview": [{"target": "Mug", "field": "descriptionHtml", "before": null, "after": "<p>New</p>"}]})");
+    EXPECT_EQ(proposal_before_image(empty.as_object()), json::parse(R"({"descriptionHtml": ""})"));
+    const auto price = json::parse(R"({"kind": "UPDATE_PRODUCT_PRICE",
+        "preview": [{"target": "Mug", "field": "price", "before": "10.00", "after": "11.00"}]})");
+    EXPECT_TRUE(proposal_before_image(price.as_object()).empty());
 }
 
 }  // namespace

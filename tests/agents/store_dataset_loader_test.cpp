@@ -54,7 +54,7 @@ class StoreDatasetLoaderTest : public ::testing::Test {
 TEST_F(StoreDatasetLoaderTest, LoadsEveryCachedTableIntoTheStoreData) {
     const std::string store = insert_store("loader.myshopify.com", "USD", "America/New_York");
     exec(
-        "INSERT INTO shop_products (store_id, shopify_gid, title, product_type, vendor, status, description, tags, "
+        "INSERT INTO shop_products (store_id, shopify_gid, title, product_type, vendor, status, description_html, tags, "
         "created_at, expires_at) VALUES "
         "($1, 'gid://shopify/Product/1', 'Mug', 'Kitchen', 'Acme', 'ACTIVE', '<p>A mug</p>', '{blue,sale}', "
         "'2026-01-01T00:00:00Z', now() + interval '1 day'), "
