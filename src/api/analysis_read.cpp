@@ -96,7 +96,7 @@ json::object store_json(const db::Result& r, int row) {
 
 constexpr std::string_view kProposalColumns =
     "id::text AS uuid, request_id::text AS request_uuid, kind, status, title, description, parameters, preview, "
-    "required_scopes, missing_scopes, created_at, decided_at, outcome";
+    "required_scopes, missing_scopes, created_at, decided_at, expires_at, decision_reason, recommendation_id, outcome";
 
 json::object proposal_json(const db::Result& r, int row) {
     json::object o;
@@ -113,6 +113,13 @@ json::object proposal_json(const db::Result& r, int row) {
     o["missingScopes"] = strings(r, row, "missing_scopes");
     o["createdAt"] = timestamp(r, row, "created_at");
     o["decidedAt"] = timestamp(r, row, "decided_at");
+    o["expiresAt"] = timestamp(r, row, "expires_at");
+    o["decisionReason"] = r.is_null(row, "decision_reason") ? json::value(nullptr)
+                                                            : json::value(r.get<std::string>(row, "decision_reason"));
+    o["analysisRequestId"] = encode_id(id_type::kAnalysisRequest, r.get<std::string>(row, "request_uuid"));
+    o["recommendationId"] = r.is_null(row, "recommendation_id")
+                                ? json::value(nullptr)
+                                : json::value(r.get<std::string>(row, "recommendation_id"));
     json::value outcome = jsonb(r, row, "outcome");
     if (outcome.is_object()) {
         auto& oc = outcome.as_object();

@@ -178,6 +178,19 @@ TEST_F(ActionsApiTest, RejectWithReasonUndoOnlyAfterSuccessAndTheAuditTrail) {
     ASSERT_FALSE(r.as_object().contains("errors")) << json::serialize(r);
     EXPECT_EQ(r.at("data").at("rejectActionProposal").at("status"), "REJECTED");
     EXPECT_EQ(code_of(gql(kUndo, {{"id", rejected}}, o.token)), "CONFLICT");
+    // The proposal shows the reason, its expiry (7 days after it was made) and the analysis it came from.
+    const auto shown =
+        gql("query($id: ID!) { actionProposal(id: $id) { decisionReason expiresAt createdAt analysisRequestId } }",
+            {{"id", rejected}}, o.token);
+    ASSERT_FALSE(shown.as_object().contains("errors")) << json::serialize(shown);
+    const auto& p = shown.at("data").at("actionProposal");
+    EXPECT_EQ(p.at("decisionReason"), "Not during the sale");
+    EXPECT_EQ(p.at("analysisRequestId"), json::value(encode_id(id_type::kAnalysisRequest, o.request)));
+    const auto days_to_expiry =
+        sql("SELECT extract(epoch FROM $1::timestamptz - $2::timestamptz) / 86400",
+            db::Params{std::string(p.at("expiresAt").as_string()), std::string(p.at("createdAt").as_string())})
+            .scalar<double>();
+    EXPECT_NEAR(days_to_expiry, 7.0, 0.01);
 
     const auto done = proposal(o, discount("GUS2027"), "CREATE_DISCOUNT_CODE", "SUCCEEDED");
     const auto u = gql(kUndo, {{"id", done}}, o.token);

@@ -125,6 +125,15 @@ describe('ProposalCard', () => {
         await waitFor(() => expect(calls[0]?.operationName).toBe('UndoActionProposal'));
     });
 
+    it('says until when it awaits a decision, and shows the reason of a rejection', () => {
+        const { unmount } = renderWithClient(<ProposalCard proposal={proposal({ expiresAt: '2026-01-08T12:00:00Z' })} />);
+        expect(screen.getByText(/Awaits your decision until .*2026/)).toBeTruthy();
+        unmount();
+        renderWithClient(<ProposalCard proposal={proposal({ status: 'REJECTED', decisionReason: 'Not during the sale' })} />);
+        expect(screen.getByText('Your reason: Not during the sale')).toBeTruthy();
+        expect(screen.queryByText(/Awaits your decision/)).toBeNull();
+    });
+
     it('keeps parameter types and refuses a non-number for a number', () => {
         expect(applyEdits({ a: 1, b: 'x', c: true }, { a: '2.5', b: 'y', c: 'false' })).toEqual({ a: 2.5, b: 'y', c: false });
         expect(() => applyEdits({ a: 1 }, { a: 'ten' })).toThrow(/number/);

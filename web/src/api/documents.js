@@ -22,6 +22,7 @@ export const UpdatePreferencesMutation = gql`mutation UpdatePreferences($input: 
   updatePreferences(input: $input) { llmModel timezone language } }`;
 
 const kProposalFields = `id kind status title description parameters requiredScopes missingScopes createdAt decidedAt
+  expiresAt decisionReason
   preview { target field before after }
   outcome { succeeded message shopifyUserErrors executedAt }`;
 

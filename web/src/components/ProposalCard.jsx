@@ -17,6 +17,10 @@ const kStatusTone = {
 };
 
 // Parameters are edited field by field; values keep their JSON type (numbers stay numbers).
+export function formatInstant(iso) {
+    return new Date(iso).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+}
+
 export function applyEdits(parameters, edits) {
     const out = { ...parameters };
     for (const [k, text] of Object.entries(edits)) {
@@ -118,6 +122,12 @@ export function ProposalCard({ proposal, onChanged }) {
                     </FormLayout>
                 )}
                 <ErrorBanner error={approve.error || reject.error || undo.error} title="The action could not be updated" />
+                {pending && p.expiresAt && (
+                    <Text as="p" tone="subdued">Awaits your decision until {formatInstant(p.expiresAt)}.</Text>
+                )}
+                {p.decisionReason && (p.status === 'REJECTED' || p.status === 'EXPIRED') && (
+                    <Text as="p" tone="subdued">{p.status === 'REJECTED' ? 'Your reason' : 'Why'}: {p.decisionReason}</Text>
+                )}
                 {p.outcome && (
                     <Banner tone={p.outcome.succeeded ? 'success' : 'critical'} title={p.outcome.succeeded ? 'Done in your store' : 'The action failed'}>
                         <p>{p.outcome.message}</p>
