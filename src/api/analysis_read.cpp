@@ -96,7 +96,9 @@ json::object store_json(const db::Result& r, int row) {
 
 constexpr std::string_view kProposalColumns =
     "id::text AS uuid, request_id::text AS request_uuid, kind, status, title, description, parameters, preview, "
-    "required_scopes, missing_scopes, created_at, decided_at, expires_at, decision_reason, recommendation_id, outcome";
+    "required_scopes, missing_scopes, created_at, decided_at, expires_at, decision_reason, recommendation_id, outcome, "
+    "revision_of::text AS revision_of, (SELECT rv.id::text FROM action_proposals rv WHERE rv.revision_of = "
+    "action_proposals.id ORDER BY rv.created_at DESC, rv.id LIMIT 1) AS revised_by";
 
 json::object proposal_json(const db::Result& r, int row) {
     json::object o;
@@ -126,6 +128,11 @@ json::object proposal_json(const db::Result& r, int row) {
         if (!oc.contains("shopifyUserErrors")) oc["shopifyUserErrors"] = json::array{};
     }
     o["outcome"] = outcome.is_object() ? outcome : json::value(nullptr);
+    o["revisionOf"] = r.is_null(row, "revision_of")
+                          ? json::value(nullptr)
+                          : json::value(encode_id(id_type::kActionProposal, r.get<std::string>(row, "revision_of")));
+    o["_revisedByUuid"] =
+        r.is_null(row, "revised_by") ? json::value(nullptr) : json::value(r.get<std::string>(row, "revised_by"));
     return o;
 }
 
@@ -234,6 +241,14 @@ asio::awaitable<std::optional<json::object>> load_analysis_request(RequestContex
     auto o = request_json(r, 0);
     prime(ctx, o);
     co_return o;
+}
+
+asio::awaitable<bool> has_actions_in_flight(RequestContext& ctx, std::string request_uuid) {
+    static const std::string kSql =
+        "SELECT EXISTS (SELECT 1 FROM action_proposals WHERE request_id = $1 "
+        "AND status IN ('APPROVED', 'EXECUTING', 'UNDOING'))";
+    const auto r = co_await db::query(ctx.services().pool, kSql, db::Params{std::move(request_uuid)}, ctx.deadline());
+    co_return r.scalar<bool>();
 }
 
 asio::awaitable<json::object> list_analysis_requests(RequestContext& ctx, std::string user_id, ListArgs args) {

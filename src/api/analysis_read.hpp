@@ -22,6 +22,10 @@ boost::asio::awaitable<std::optional<boost::json::object>> load_analysis_request
                                                                                  std::string user_id,
                                                                                  std::string request_uuid);
 
+// Whether an approved action of the request is still being carried out (APPROVED, EXECUTING or UNDOING): its
+// update stream stays open until those settle, so every transition reaches the subscribers.
+boost::asio::awaitable<bool> has_actions_in_flight(RequestContext& ctx, std::string request_uuid);
+
 struct ListArgs {
     std::int64_t first = 20;
     std::optional<std::string> after;   // cursor

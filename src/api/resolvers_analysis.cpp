@@ -159,7 +159,7 @@ bool is_terminal(std::string_view status) {
 }
 
 // The source stream of analysisRequestUpdates: the current state first, then one update per newer event, until
-// the request is finished or the client leaves.
+// the request is finished and none of its approved actions is still being carried out, or the client leaves.
 class UpdateStream final : public graphql::SourceStream {
   public:
     UpdateStream(RequestContext& ctx, std::string user_id, std::string uuid, std::shared_ptr<EventQueue> queue,
@@ -177,6 +177,7 @@ class UpdateStream final : public graphql::SourceStream {
             json::object request = std::move(*snapshot_);
             snapshot_.reset();
             last_seq_ = request.at("_eventSeq").to_number<std::int64_t>();
+            co_await decide_done(request);
             co_return update(std::move(request), "SNAPSHOT", nullptr);
         }
         while (true) {
@@ -188,6 +189,7 @@ class UpdateStream final : public graphql::SourceStream {
             last_seq_ = n;
             auto request = co_await load_analysis_request(ctx_, user_id_, uuid_);
             if (!request) co_return std::nullopt;  // deleted meanwhile
+            co_await decide_done(*request);
             const auto* name = event->if_contains("event");
             const auto* message = event->if_contains("message");
             co_return update(std::move(*request),
@@ -202,8 +204,17 @@ class UpdateStream final : public graphql::SourceStream {
     }
 
   private:
+    // Ends after this update when the request is finished and no approved action of it is still running.
+    asio::awaitable<void> decide_done(const json::object& request) {
+        bool done = is_terminal(request.at("status").as_string());
+        if (done) {
+            const bool in_flight = co_await has_actions_in_flight(ctx_, uuid_);
+            done = !in_flight;
+        }
+        done_ = done;
+    }
+
     json::value update(json::object request, std::string event, json::value message) {
-        done_ = is_terminal(request.at("status").as_string());
         // The event is the root value; the root field's default resolver reads its own name from it.
         return json::object{{"analysisRequestUpdates", json::object{{"request", std::move(request)},
                                                                     {"event", std::move(event)},

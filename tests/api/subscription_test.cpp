@@ -135,6 +135,56 @@ TEST_F(SubscriptionTest, SnapshotThenEventsThenCompleteAtTheFinalStatus) {
     EXPECT_EQ(complete.at("id"), "s1");
 }
 
+TEST_F(SubscriptionTest, ApprovedActionsOfAFinishedRequestArePushedUntilTheySettle) {
+    const auto token = register_user("act@example.com");
+    const auto uuid = seed_request("act@example.com");
+    const auto user = sql("SELECT id::text FROM users WHERE email = 'act@example.com'").scalar<std::string>();
+    const auto store = sql("INSERT INTO shopify_stores (user_id, shop_domain) VALUES ($1, 'act.myshopify.com') "
+                           "RETURNING id::text",
+                           db::Params{user})
+                           .scalar<std::string>();
+    const auto proposal = sql("INSERT INTO action_proposals (request_id, store_id, user_id, kind, status, title, "
+                              "expires_at, idempotency_key) VALUES ($1, $2, $3, 'CREATE_DISCOUNT_CODE', 'APPROVED', "
+                              "'Discount', now() + interval '7 days', gen_random_uuid()::text) RETURNING id::text",
+                              db::Params{uuid, store, user})
+                              .scalar<std::string>();
+    sql("UPDATE analysis_requests SET status = 'COMPLETED', progress = 1 WHERE id = $1", db::Params{uuid});
+    wait_until_ready();
+    WsClient ws{server_->port()};
+    ws.init(token);
+    ws.send(
+        {{"type", "subscribe"},
+         {"id", "a1"},
+         {"payload", json::object{{"query",
+                                   "subscription($r: ID!) { analysisRequestUpdates(requestId: $r) "
+                                   "{ event request { status proposals { status } } } }"},
+                                  {"variables", json::object{{"r", encode_id(id_type::kAnalysisRequest, uuid)}}}}}});
+    const auto status_of = [](const json::object& m) {
+        return m.at("payload").at("data").at("analysisRequestUpdates").at("request").at("proposals").at(0).at("status");
+    };
+    const auto snapshot = ws.receive_data();
+    ASSERT_EQ(snapshot.at("type"), "next") << json::serialize(snapshot);
+    EXPECT_EQ(status_of(snapshot), "APPROVED");
+
+    // The analysis is finished, but the approved action is still running: its transitions keep coming.
+    sql("UPDATE action_proposals SET status = 'EXECUTING' WHERE id = $1", db::Params{proposal});
+    sql("UPDATE analysis_requests SET event_seq = 1 WHERE id = $1", db::Params{uuid});
+    publish(uuid, 1, "STATUS_CHANGED");
+    const auto executing = ws.receive_data();
+    ASSERT_EQ(executing.at("type"), "next") << json::serialize(executing);
+    EXPECT_EQ(status_of(executing), "EXECUTING");
+
+    sql("UPDATE action_proposals SET status = 'SUCCEEDED' WHERE id = $1", db::Params{proposal});
+    sql("UPDATE analysis_requests SET event_seq = 2 WHERE id = $1", db::Params{uuid});
+    publish(uuid, 2, "STATUS_CHANGED");
+    const auto succeeded = ws.receive_data();
+    ASSERT_EQ(succeeded.at("type"), "next") << json::serialize(succeeded);
+    EXPECT_EQ(status_of(succeeded), "SUCCEEDED");
+    // Settled: the stream completes.
+    const auto complete = ws.receive_data();
+    EXPECT_EQ(complete.at("type"), "complete") << json::serialize(complete);
+}
+
 TEST_F(SubscriptionTest, SomeoneElsesRequestIsNotFoundAndBadTokensAreRefused) {
     register_user("owner@example.com");
     const auto other = register_user("other@example.com");

@@ -36,9 +36,9 @@ export function stubFetch(handlers) {
     return { fetchImpl, calls };
 }
 
-export function renderWithClient(ui, { handlers = {}, session = signedInSession(), onUnauthenticated } = {}) {
+export function renderWithClient(ui, { handlers = {}, session = signedInSession(), onUnauthenticated, wsImpl } = {}) {
     const { fetchImpl, calls } = stubFetch(handlers);
-    const client = createAlatarClient({ session, fetchImpl, onUnauthenticated, url: 'http://localhost/graphql' });
+    const client = createAlatarClient({ session, fetchImpl, onUnauthenticated, wsImpl, url: 'http://localhost/graphql' });
     const utils = render(
         <AppProvider i18n={en} linkComponent={RouterLink}>
             <RouterProvider>

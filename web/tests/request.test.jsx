@@ -216,6 +216,39 @@ describe('Trace waterfall', () => {
     });
 });
 
+describe('RequestPage live updates', () => {
+    // Records the graphql-transport-ws messages the page sends.
+    function fakeSocket() {
+        const sent = [];
+        class FakeWebSocket {
+            constructor() {
+                this.readyState = 0;
+                setTimeout(() => { this.readyState = 1; this.onopen?.({}); }, 0);
+            }
+            send(data) { sent.push(JSON.parse(data)); }
+            close() {}
+        }
+        Object.assign(FakeWebSocket, { CONNECTING: 0, OPEN: 1, CLOSING: 2, CLOSED: 3 });
+        return { FakeWebSocket, sent };
+    }
+
+    it('listens after the analysis is done while an approved action is carried out', async () => {
+        const { FakeWebSocket, sent } = fakeSocket();
+        const running = () => ({ ...completed(), proposals: [proposal({ status: 'EXECUTING' })] });
+        renderWithClient(<RequestPage id="R1" />, { wsImpl: FakeWebSocket, handlers: { AnalysisRequest: () => ({ data: { analysisRequest: running() } }) } });
+        await waitFor(() => expect(sent.some((m) => m.type === 'connection_init')).toBe(true));
+    });
+
+    it('does not listen to a finished analysis whose actions have settled', async () => {
+        const { FakeWebSocket, sent } = fakeSocket();
+        const settled = () => ({ ...completed(), proposals: [proposal({ status: 'SUCCEEDED' })] });
+        renderWithClient(<RequestPage id="R1" />, { wsImpl: FakeWebSocket, handlers: { AnalysisRequest: () => ({ data: { analysisRequest: settled() } }) } });
+        await screen.findByText(/Sales fell 18%/);
+        await new Promise((r) => setTimeout(r, 50));
+        expect(sent).toEqual([]);
+    });
+});
+
 describe('RequestPage after a decision', () => {
     it('shows the proposal’s new status once approved (the cached analysis is refreshed)', async () => {
         let approved = false;

@@ -11,6 +11,7 @@ import { VegaChart } from '../components/VegaChart.jsx';
 
 const kPollMs = 2000;
 const kDone = new Set(['COMPLETED', 'FAILED', 'CANCELLED']);
+const kInFlight = new Set(['APPROVED', 'EXECUTING', 'UNDOING']);
 const kTaskTone = { PENDING: undefined, RUNNING: 'info', SUCCEEDED: 'success', FAILED: 'critical', RETRYING: 'warning', CANCELLED: undefined };
 const kStatusText = {
     QUEUED: 'Waiting for a worker',
@@ -25,8 +26,14 @@ const kStatusText = {
 export function RequestPage({ id }) {
     const [query, refetch] = useQuery({ query: AnalysisRequestQuery, variables: { id } });
     const initial = query.data?.analysisRequest;
+    // The server keeps pushing while the analysis runs and, after it, while an approved action is carried out.
+    const initialSettling = initial?.proposals?.some((p) => kInFlight.has(p.status));
     const [sub] = useSubscription(
-        { query: AnalysisUpdatesSubscription, variables: { requestId: id }, pause: !initial || kDone.has(initial.status) },
+        {
+            query: AnalysisUpdatesSubscription,
+            variables: { requestId: id },
+            pause: !initial || (kDone.has(initial.status) && !initialSettling),
+        },
         (_prev, data) => data,
     );
     const [cancel, runCancel] = useMutation(CancelAnalysisMutation);
@@ -38,8 +45,8 @@ export function RequestPage({ id }) {
     useEffect(() => {
         if (liveDone) refetch({ requestPolicy: 'network-only' });
     }, [liveDone, refetch]);
-    // Proposals being carried out change after the analysis is done (no more updates): poll until they settle.
-    const settling = request?.proposals?.some((p) => p.status === 'APPROVED' || p.status === 'EXECUTING');
+    // A slow fallback to the pushed updates while proposals are being carried out.
+    const settling = request?.proposals?.some((p) => kInFlight.has(p.status));
     useEffect(() => {
         if (!settling) return undefined;
         const timer = setInterval(() => refetch({ requestPolicy: 'network-only' }), kPollMs);
