@@ -218,8 +218,8 @@ std::unique_ptr<WorkerMetrics> start_worker_metrics(db::Pool& pool, const Config
     if (config.worker_metrics_listen.empty()) return nullptr;
     auto options = worker_metrics_options(config.worker_metrics_listen, std::move(worker_name));
     try {
-        return std::make_unique<WorkerMetrics>(pool, mq::parse_amqp_url(config.amqp_url),
-                                               mq::Names{config.amqp_prefix}, log.child("metrics"), options);
+        return std::make_unique<WorkerMetrics>(pool, mq::parse_amqp_url(config.amqp_url), mq::Names{config.amqp_prefix},
+                                               log.child("metrics"), options);
     } catch (const std::exception& e) {
         // Several workers on one host share the default port: the first serves metrics, the others still work.
         log.log_exception(LogLevel::kError, "metrics listener not started; the worker runs without it", e,
