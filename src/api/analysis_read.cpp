@@ -247,7 +247,7 @@ asio::awaitable<bool> has_actions_in_flight(RequestContext& ctx, std::string req
     static const std::string kSql =
         "SELECT EXISTS (SELECT 1 FROM action_proposals WHERE request_id = $1 "
         "AND status IN ('APPROVED', 'EXECUTING', 'UNDOING'))";
-    const auto r = co_await db::query(ctx.services().pool, kSql, db::Params{std::move(request_uuid)}, ctx.deadline());
+    const auto r = co_await db::query(ctx.services().pool, kSql, db::Params{request_uuid}, ctx.deadline());
     co_return r.scalar<bool>();
 }
 

@@ -177,7 +177,7 @@ class UpdateStream final : public graphql::SourceStream {
             json::object request = std::move(*snapshot_);
             snapshot_.reset();
             last_seq_ = request.at("_eventSeq").to_number<std::int64_t>();
-            co_await decide_done(request);
+            done_ = co_await is_last_update(request);
             co_return update(std::move(request), "SNAPSHOT", nullptr);
         }
         while (true) {
@@ -189,7 +189,7 @@ class UpdateStream final : public graphql::SourceStream {
             last_seq_ = n;
             auto request = co_await load_analysis_request(ctx_, user_id_, uuid_);
             if (!request) co_return std::nullopt;  // deleted meanwhile
-            co_await decide_done(*request);
+            done_ = co_await is_last_update(*request);
             const auto* name = event->if_contains("event");
             const auto* message = event->if_contains("message");
             co_return update(std::move(*request),
@@ -204,14 +204,11 @@ class UpdateStream final : public graphql::SourceStream {
     }
 
   private:
-    // Ends after this update when the request is finished and no approved action of it is still running.
-    asio::awaitable<void> decide_done(const json::object& request) {
-        bool done = is_terminal(request.at("status").as_string());
-        if (done) {
-            const bool in_flight = co_await has_actions_in_flight(ctx_, uuid_);
-            done = !in_flight;
-        }
-        done_ = done;
+    // The stream ends after this update when the request is finished and no approved action of it is still running.
+    asio::awaitable<bool> is_last_update(const json::object& request) {
+        if (!is_terminal(request.at("status").as_string())) co_return false;
+        const bool in_flight = co_await has_actions_in_flight(ctx_, uuid_);
+        co_return !in_flight;
     }
 
     json::value update(json::object request, std::string event, json::value message) {
