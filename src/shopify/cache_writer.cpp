@@ -162,6 +162,46 @@ constexpr std::string_view kLineItemBatch =
     "discounted_total = EXCLUDED.discounted_total, total_discount = EXCLUDED.total_discount, "
     "fetched_at = now(), expires_at = EXCLUDED.expires_at";
 
+// A refund's own fields (its lines come as RefundLineItem objects whose parent is the refund).
+json::object refund_row(const BulkObject& obj) {
+    const json::object& f = obj.fields;
+    return json::object{{"gid", obj.id},
+                        {"order_gid", obj.parent_id.value_or("")},
+                        {"created_at", nullable(text(f, "createdAt"))},
+                        {"total", money(f, "totalRefundedSet")}};
+}
+
+json::object refund_line_row(const BulkObject& obj) {
+    const json::object& f = obj.fields;
+    return json::object{{"gid", obj.id},
+                        {"refund_gid", obj.parent_id.value_or("")},
+                        {"line_item_gid", ref_id(f, "lineItem").value_or("")},
+                        {"quantity", integer(f, "quantity").value_or(0)},
+                        {"subtotal", money(f, "subtotalSet")}};
+}
+
+// A refund without createdAt (never in practice) is dated now rather than dropped. Refunds are read after their
+// orders: one of an order created in between is skipped here, and cached with its order by the next sync.
+constexpr std::string_view kRefundBatch =
+    "INSERT INTO shop_refunds (store_id, shopify_gid, expires_at, order_gid, created_at, total_refunded_amount) "
+    "SELECT $1::uuid, r.gid, now() + make_interval(secs => $2), r.order_gid, coalesce(r.created_at, now()), r.total "
+    "FROM jsonb_to_recordset($3::jsonb) AS r(gid text, order_gid text, created_at timestamptz, total numeric) "
+    "WHERE EXISTS (SELECT 1 FROM shop_orders o WHERE o.store_id = $1::uuid AND o.shopify_gid = r.order_gid) "
+    "ON CONFLICT (store_id, shopify_gid) DO UPDATE SET order_gid = EXCLUDED.order_gid, "
+    "created_at = EXCLUDED.created_at, total_refunded_amount = EXCLUDED.total_refunded_amount, fetched_at = now(), "
+    "expires_at = EXCLUDED.expires_at";
+
+constexpr std::string_view kRefundLineBatch =
+    "INSERT INTO shop_refund_line_items (store_id, shopify_gid, expires_at, refund_gid, line_item_gid, quantity, "
+    "subtotal_amount) "
+    "SELECT $1::uuid, r.gid, now() + make_interval(secs => $2), r.refund_gid, r.line_item_gid, r.quantity, "
+    "r.subtotal FROM jsonb_to_recordset($3::jsonb) AS r(gid text, refund_gid text, line_item_gid text, "
+    "quantity integer, subtotal numeric) "
+    "WHERE EXISTS (SELECT 1 FROM shop_refunds f WHERE f.store_id = $1::uuid AND f.shopify_gid = r.refund_gid) "
+    "ON CONFLICT (store_id, shopify_gid) DO UPDATE SET refund_gid = EXCLUDED.refund_gid, "
+    "line_item_gid = EXCLUDED.line_item_gid, quantity = EXCLUDED.quantity, "
+    "subtotal_amount = EXCLUDED.subtotal_amount, fetched_at = now(), expires_at = EXCLUDED.expires_at";
+
 // Rows keyed by gid, last version wins, in first-seen order.
 class RowBatch {
   public:
@@ -275,17 +315,25 @@ void CacheWriter::flush() {
     pool_.transact_blocking([&](db::Transaction& tx) {
         RowBatch orders;
         RowBatch line_items;
+        RowBatch refunds;
+        RowBatch refund_lines;
         for (const auto& obj : batch_) {
             if (obj.type == "Order") {
                 orders.add(obj.id, order_row(obj));
             } else if (obj.type == "LineItem") {
                 if (obj.parent_id) line_items.add(obj.id, line_item_row(obj));
+            } else if (obj.type == "Refund") {
+                if (obj.parent_id) refunds.add(obj.id, refund_row(obj));
+            } else if (obj.type == "RefundLineItem") {
+                if (obj.parent_id) refund_lines.add(obj.id, refund_line_row(obj));
             } else {
                 write_one(tx, store_id_, ttl_s, obj);
             }
         }
         orders.write(tx, kOrderBatch, store_id_, ttl_s);  // before their line items (foreign key)
         line_items.write(tx, kLineItemBatch, store_id_, ttl_s);
+        refunds.write(tx, kRefundBatch, store_id_, ttl_s);  // after their orders, before their lines
+        refund_lines.write(tx, kRefundLineBatch, store_id_, ttl_s);
     });
     for (const auto& obj : batch_) ++written_[obj.type];
     batch_.clear();

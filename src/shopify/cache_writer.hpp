@@ -1,6 +1,7 @@
 #pragma once
 // Writes Shopify nodes (as bulk objects: parents before children) into the normalized cache tables
-// (shop_products, shop_product_variants, shop_orders, shop_order_line_items, shop_customers, shop_locations,
+// (shop_products, shop_product_variants, shop_orders, shop_order_line_items, shop_refunds (type "Refund", parent:
+// the order), shop_refund_line_items ("RefundLineItem", parent: the refund), shop_customers, shop_locations,
 // shop_inventory_levels) with fetched_at = now() and expires_at = now() + TTL. Upserts: writing a node twice is
 // harmless, so a retried page or an overlapping window cannot duplicate anything.
 #include <chrono>

@@ -1,6 +1,7 @@
 #include "shopify/sync.hpp"
 
 #include <charconv>
+#include <functional>
 #include <thread>
 
 #include "db/connection.hpp"
@@ -44,15 +45,101 @@ constexpr std::string_view kProductFields =
 constexpr std::string_view kVariantFields =
     "id title sku price compareAtPrice inventoryQuantity createdAt updatedAt inventoryItem { id }";
 
+// Refunds: Shopify's bulk queries take no connection nested in a list field (Order.refunds is a list and
+// Refund.refundLineItems a connection), so they are read page by page, only for the orders that have any
+// (a refunded order's financial status is PARTIALLY_REFUNDED or REFUNDED). Requested cost 2 + 15 * 45 = 677.
+constexpr std::string_view kRefundedOrders = "(financial_status:partially_refunded OR financial_status:refunded)";
+constexpr std::string_view kRefundLineFields = "id quantity lineItem { id } subtotalSet { shopMoney { amount } }";
+// Pages of refunded orders written per transaction (and per resume point of a backfill).
+constexpr int kRefundPagesPerFlush = 10;
+
+std::string refunds_query() {
+    return "query($after: String, $q: String) { orders(first: 15, after: $after, query: $q) { nodes { id "
+           "refunds(first: 10) { id createdAt totalRefundedSet { shopMoney { amount } } refundLineItems(first: 10) "
+           "{ nodes { " +
+           std::string(kRefundLineFields) +
+           " } pageInfo { hasNextPage endCursor } } } } "
+           "pageInfo { hasNextPage endCursor } } }";
+}
+std::string more_refund_lines_query() {
+    return "query($id: ID!, $after: String) { node(id: $id) { ... on Refund { refundLineItems(first: 50, after: "
+           "$after) { nodes { " +
+           std::string(kRefundLineFields) + " } pageInfo { hasNextPage endCursor } } } } }";
+}
+
+BulkObject refund_line_object(const json::object& fields, const std::string& refund_id) {
+    BulkObject o;
+    o.fields = fields;
+    o.type = "RefundLineItem";
+    o.parent_id = refund_id;
+    const auto* id = fields.if_contains("id");
+    if (id != nullptr && id->is_string()) {
+        o.id = std::string(id->get_string());
+    } else {  // RefundLineItem.id is nullable in Shopify's schema: key it by its refund and line item
+        const auto* line = fields.if_contains("lineItem");
+        const auto* line_id = line != nullptr && line->is_object() ? line->get_object().if_contains("id") : nullptr;
+        o.id = refund_id + "#" + (line_id != nullptr && line_id->is_string() ? std::string(line_id->get_string()) : "");
+    }
+    return o;
+}
+
+// The refunds (with their lines) of the refunded orders `filter` selects, page by page from `after`, into
+// `writer`. `checkpoint` gets a page cursor once everything before it is written.
+void sync_refunds(AdminClient& client, const ShopCredentials& shop, const std::string& filter,
+                  std::optional<std::string> after, CacheWriter& writer, Deadline deadline,
+                  const std::function<void(const std::string&)>& checkpoint) {
+    const std::string document = refunds_query();
+    const std::string more_lines = more_refund_lines_query();
+    int pages = 0;
+    client.paginate(
+        shop, document, json::object{{"q", filter}}, {"orders"}, deadline,
+        [&](const json::array& nodes, const std::optional<std::string>& end_cursor) {
+            for (const auto& node : nodes) {
+                const json::object& order = node.get_object();
+                const auto* refunds = order.if_contains("refunds");
+                if (refunds == nullptr || !refunds->is_array()) continue;
+                for (const auto& r : refunds->get_array()) {
+                    if (!r.is_object()) continue;
+                    BulkObject refund;
+                    refund.fields = r.get_object();
+                    refund.fields.erase("refundLineItems");
+                    refund.id = std::string(r.get_object().at("id").as_string());
+                    refund.type = "Refund";
+                    refund.parent_id = std::string(order.at("id").as_string());
+                    const std::string refund_id = refund.id;
+                    writer.add(std::move(refund));
+                    const auto& lines = r.get_object().at("refundLineItems").as_object();
+                    for (const auto& l : lines.at("nodes").as_array()) {
+                        writer.add(refund_line_object(l.as_object(), refund_id));
+                    }
+                    const auto& info = lines.at("pageInfo").as_object();
+                    if (!info.at("hasNextPage").as_bool()) continue;
+                    client.paginate(
+                        shop, more_lines, json::object{{"id", refund_id}}, {"node", "refundLineItems"}, deadline,
+                        [&](const json::array& more, const std::optional<std::string>&) {
+                            for (const auto& l : more) writer.add(refund_line_object(l.as_object(), refund_id));
+                        },
+                        std::string(info.at("endCursor").as_string()));
+                }
+            }
+            if (++pages % kRefundPagesPerFlush == 0 && end_cursor) {
+                writer.flush();
+                checkpoint(*end_cursor);
+            }
+        },
+        std::move(after));
+    writer.flush();
+}
+
 std::string bulk_orders() {
     return "{ orders { edges { node { " + std::string(kOrderFields) + " lineItems { edges { node { " +
            std::string(kLineItemFields) + " } } } } } } }";
 }
 
 // The tables a backfill rewrites, children first (for deleting what the shop no longer has).
-constexpr std::string_view kCacheTables[] = {"shop_order_line_items", "shop_orders",    "shop_product_variants",
-                                             "shop_products",         "shop_customers", "shop_inventory_levels",
-                                             "shop_locations"};
+constexpr std::string_view kCacheTables[] = {
+    "shop_refund_line_items", "shop_refunds",   "shop_order_line_items", "shop_orders",   "shop_product_variants",
+    "shop_products",          "shop_customers", "shop_inventory_levels", "shop_locations"};
 
 void merge(SyncReport& report, const CacheWriter& writer) {
     for (const auto& [type, n] : writer.written()) report.written[type] += n;
@@ -166,6 +253,7 @@ SyncReport StoreSync::run_tracked(std::string_view store_id, bool full, F&& body
          {"full", full},
          {"orders", written_of(report, "Order")},
          {"line_items", written_of(report, "LineItem")},
+         {"refunds", written_of(report, "Refund")},
          {"products", written_of(report, "Product")},
          {"customers", written_of(report, "Customer")},
          {"dur_ms", std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count()}});
@@ -197,18 +285,24 @@ std::optional<SyncReport> StoreSync::ensure_fresh(std::string_view store_id, Dea
 }
 
 SyncReport StoreSync::run_backfill(std::string_view store_id, Deadline deadline) {
-    // A backfill cut short resumes: store_sync_state.cursor = "backfill <as-of time> <bulk phases done>".
+    // A backfill cut short resumes: store_sync_state.cursor = "backfill <as-of time> <phases done>[ <refunds
+    // page cursor>]".
     const auto saved = pool_.query_blocking(
         "SELECT split_part(cursor, ' ', 2) AS as_of, split_part(cursor, ' ', 3) AS done, " + utc_text("now()") +
-            " AS now FROM store_sync_state RIGHT JOIN (SELECT 1) one ON store_id::text = $1 "
+            " AS now, split_part(cursor, ' ', 4) AS refunds_after FROM store_sync_state RIGHT JOIN (SELECT 1) one ON "
+            "store_id::text = $1 "
             "AND cursor LIKE 'backfill %'",
         db::Params{std::string(store_id)});
     std::string as_of = saved.get<std::optional<std::string>>(0, "as_of").value_or("");
     std::size_t first_phase = 0;
+    std::optional<std::string> refunds_after;
     if (as_of.empty() || !parse_rfc3339(as_of)) {
         as_of = saved.get<std::string>(0, "now");
     } else {
         std::from_chars(saved.text(0, 1).data(), saved.text(0, 1).data() + saved.text(0, 1).size(), first_phase);
+        if (const auto after = saved.get<std::optional<std::string>>(0, "refunds_after"); after && !after->empty()) {
+            refunds_after = after;
+        }
     }
     return run_tracked(store_id, true, [&](const ShopCredentials& shop, SyncReport& report) {
         const std::pair<std::string_view, std::string> phases[] = {{"PRODUCTS", std::string(kBulkProducts)},
@@ -219,13 +313,24 @@ SyncReport StoreSync::run_backfill(std::string_view store_id, Deadline deadline)
         if (first_phase > 0) {
             log_.info("shopify backfill resumed", {{"store_id", std::string(store_id)}, {"phases_done", first_phase}});
         }
+        constexpr std::size_t kPhases = std::size(phases) + 1;  // the bulk phases, then REFUNDS
+        const auto save_cursor = [&](std::size_t done, std::string_view refunds_cursor) {
+            std::string cursor = "backfill " + as_of + " " + std::to_string(done);
+            if (!refunds_cursor.empty()) cursor += " " + std::string(refunds_cursor);
+            pool_.query_blocking("UPDATE store_sync_state SET cursor = $2 WHERE store_id::text = $1",
+                                 db::Params{std::string(store_id), cursor});
+        };
         for (std::size_t i = first_phase; i < std::size(phases); ++i) {
             const auto& [phase, query] = phases[i];
-            set_phase(store_id, phase, static_cast<double>(i) / std::size(phases));
+            set_phase(store_id, phase, static_cast<double>(i) / kPhases);
             run_bulk_phase(shop, store_id, phase, query, report, deadline);
-            pool_.query_blocking("UPDATE store_sync_state SET cursor = $2 WHERE store_id::text = $1",
-                                 db::Params{std::string(store_id), "backfill " + as_of + " " + std::to_string(i + 1)});
+            save_cursor(i + 1, "");
         }
+        set_phase(store_id, "REFUNDS", static_cast<double>(std::size(phases)) / kPhases);
+        CacheWriter writer(pool_, std::string(store_id), options_.cache_ttl);
+        sync_refunds(client_, shop, std::string(kRefundedOrders), refunds_after, writer, deadline,
+                     [&](const std::string& page) { save_cursor(std::size(phases), page); });
+        merge(report, writer);
         // Whatever was not rewritten by this backfill is gone from the shop.
         pool_.transact_blocking([&](db::Transaction& tx) {
             for (const auto table : kCacheTables) {
@@ -346,7 +451,10 @@ SyncReport StoreSync::run_changes(std::string_view store_id, Deadline deadline) 
                          [&](const json::array& nodes, const Cursor&) {
                              store_page(nodes, {"lineItems"}, "lineItems", more_lines, "order");
                          });
-        writer.flush();
+        writer.flush();  // the orders before their refunds
+        set_phase(store_id, "REFUNDS", 0.9);
+        sync_refunds(client_, shop, window + " AND " + std::string(kRefundedOrders), std::nullopt, writer, deadline,
+                     [](const std::string&) {});
         merge(report, writer);
         // Everything else was unchanged since the last sync: as fresh as what was just read.
         pool_.transact_blocking([&](db::Transaction& tx) {

@@ -1,10 +1,13 @@
 #pragma once
 // Keeps a store's cached Shopify data (the shop_* tables) filled and fresh:
 //   backfill      - everything, by bulk operations (products+variants, customers, orders+line items, locations,
-//                   inventory levels), rows the shop no longer has are dropped; resumes after the last finished
-//                   bulk phase when an earlier attempt was cut short (e.g. by its deadline);
+//                   inventory levels), then the refunds with their lines page by page for the refunded orders only
+//                   (bulk queries take no connection inside a list field); rows the shop no longer has are
+//                   dropped; resumes after the last finished phase (within REFUNDS: after the last written page)
+//                   when an earlier attempt was cut short (e.g. by its deadline);
 //   sync_changes  - products, customers and orders updated since the last sync, page by page (updated_at window,
-//                   with an overlap), then the whole cache marked fresh again;
+//                   with an overlap), the refunds of the refunded ones among those orders, then the whole cache
+//                   marked fresh again;
 //   ensure_fresh  - nothing while the last sync is younger than the TTL, a backfill when never synced,
 //                   sync_changes otherwise.
 // One sync per store at a time, across processes: a session advisory lock on a dedicated connection (released

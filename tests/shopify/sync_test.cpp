@@ -9,7 +9,9 @@
 #include <atomic>
 #include <boost/json/parse.hpp>
 #include <chrono>
+#include <cmath>
 #include <filesystem>
+#include <fstream>
 #include <iostream>
 #include <memory>
 #include <string>
@@ -40,6 +42,9 @@ struct Suite {
     db::testing::SuiteDatabase database;
     std::unique_ptr<testing::SimProcess> sim;
     std::map<std::string, std::int64_t> ground_truth;  // records per export file of kShop
+    // kShop's refund lines in the ground truth: units and merchandise subtotal (cents).
+    std::int64_t refunded_units = 0;
+    std::int64_t refunded_subtotal_cents = 0;
     std::string error;
     void open() {
         database.open();
@@ -56,6 +61,12 @@ struct Suite {
             const auto dir =
                 std::filesystem::temp_directory_path() / ("alatar-sync-truth-" + std::to_string(::getpid()));
             ground_truth = testing::export_ground_truth(kShop, "tiny", kSeed, today, dir.string());
+            std::ifstream lines(dir / "refund_line_items.jsonl");
+            for (std::string line; std::getline(lines, line);) {
+                const auto o = json::parse(line).as_object();
+                refunded_units += o.at("quantity").to_number<std::int64_t>();
+                refunded_subtotal_cents += std::llround(std::stod(std::string(o.at("subtotal").as_string())) * 100);
+            }
             std::filesystem::remove_all(dir);
         } catch (const std::exception& e) {
             error = std::string("suite set-up failed: ") + e.what();
@@ -184,6 +195,20 @@ TEST_F(SyncTest, BackfillEqualsGroundTruthTtlSkipsShopifyIncrementPicksUpChanges
     EXPECT_EQ(rows("shop_customers", store), truth.at("customers.jsonl"));
     EXPECT_EQ(rows("shop_locations", store), truth.at("locations.jsonl"));
     EXPECT_EQ(rows("shop_inventory_levels", store), truth.at("inventory_levels.jsonl"));
+    // Refunds with their lines, each line pointing at a cached line item of the refund's order.
+    ASSERT_GT(truth.at("refund_line_items.jsonl"), 0);
+    EXPECT_EQ(rows("shop_refunds", store), truth.at("refunds.jsonl"));
+    EXPECT_EQ(rows("shop_refund_line_items", store), truth.at("refund_line_items.jsonl"));
+    const auto refunded = pool_->query_blocking(
+        "SELECT sum(rl.quantity), round(sum(rl.subtotal_amount) * 100)::bigint, "
+        "count(*) FILTER (WHERE li.order_gid IS DISTINCT FROM r.order_gid) FROM shop_refund_line_items rl "
+        "JOIN shop_refunds r ON r.store_id = rl.store_id AND r.shopify_gid = rl.refund_gid "
+        "LEFT JOIN shop_order_line_items li ON li.store_id = rl.store_id AND li.shopify_gid = rl.line_item_gid "
+        "WHERE rl.store_id::text = $1",
+        db::Params{store});
+    EXPECT_EQ(refunded.get<std::int64_t>(0, 0), suite().refunded_units);
+    EXPECT_EQ(refunded.get<std::int64_t>(0, 1), suite().refunded_subtotal_cents);
+    EXPECT_EQ(refunded.get<std::int64_t>(0, 2), 0) << "refund lines whose line item is not of the refund's order";
     const auto summary = cache_summary(*pool_, store);
     EXPECT_EQ(summary.orders, truth.at("orders.jsonl"));
     EXPECT_EQ(summary.products, truth.at("products.jsonl"));
@@ -305,7 +330,10 @@ TEST_F(SyncTest, CutShortBackfillResumesAfterItsLastFinishedPhase) {
     ASSERT_TRUE(sync_->backfill(store, Deadline::after(seconds(180))).full);
     const auto orders = rows("shop_orders", store);
     const auto levels = rows("shop_inventory_levels", store);
+    const auto refunds = rows("shop_refunds", store);
+    const auto refund_lines = rows("shop_refund_line_items", store);
     ASSERT_GT(orders, 0);
+    ASSERT_GT(refund_lines, 0);
     // As an attempt stopped after PRODUCTS, CUSTOMERS and ORDERS would have left it.
     pool_->query_blocking(
         "UPDATE store_sync_state SET phase = 'FAILED', cursor = 'backfill ' || "
@@ -317,8 +345,31 @@ TEST_F(SyncTest, CutShortBackfillResumesAfterItsLastFinishedPhase) {
     const auto report = sync_->ensure_fresh(store, Deadline::after(seconds(180)));
     ASSERT_TRUE(report.has_value());
     EXPECT_TRUE(report->full);
-    EXPECT_EQ(http_.bulk_runs, 2);  // LOCATIONS and INVENTORY only
+    EXPECT_EQ(http_.bulk_runs, 2);  // LOCATIONS and INVENTORY only, then the REFUNDS pages
     EXPECT_EQ(report->written.count("Order"), 0U);
+    EXPECT_EQ(rows("shop_refunds", store), refunds);
+    EXPECT_EQ(rows("shop_refund_line_items", store), refund_lines);
+
+    // Cut short within REFUNDS (all bulk phases done): no bulk operation again, the refunds are read again.
+    pool_->query_blocking("DELETE FROM shop_refunds WHERE store_id::text = $1", db::Params{store});
+    pool_->query_blocking(
+        "UPDATE store_sync_state SET phase = 'FAILED', cursor = 'backfill ' || "
+        "to_char(s.last_synced_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"') || ' 5' "
+        "FROM shopify_stores s WHERE s.id = store_sync_state.store_id AND s.id::text = $1",
+        db::Params{store});
+    pool_->query_blocking("UPDATE shopify_stores SET last_synced_at = NULL WHERE id::text = $1", db::Params{store});
+    http_.reset();
+    const auto started = std::chrono::steady_clock::now();
+    const auto refunds_only = sync_->ensure_fresh(store, Deadline::after(seconds(180)));
+    std::cout << "[ FIGURE   ] tiny REFUNDS phase alone: " << refunds << " refunds in "
+              << std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count()
+              << " ms, " << http_.admin_calls << " Admin API calls\n";
+    ASSERT_TRUE(refunds_only.has_value());
+    EXPECT_EQ(http_.bulk_runs, 0);
+    EXPECT_EQ(refunds_only->written.at("Refund"), refunds);
+    EXPECT_EQ(rows("shop_refunds", store), refunds);
+    EXPECT_EQ(rows("shop_refund_line_items", store), refund_lines);
+    EXPECT_EQ(rows("shop_orders", store), orders);
     EXPECT_EQ(rows("shop_orders", store), orders);  // rows of the earlier phases are kept
     EXPECT_EQ(rows("shop_inventory_levels", store), levels);
     EXPECT_FALSE(
