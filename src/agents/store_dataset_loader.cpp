@@ -4,6 +4,7 @@
 #include <optional>
 #include <string>
 #include <unordered_map>
+#include <vector>
 
 #include "agents/tools.hpp"
 #include "common/error.hpp"
@@ -105,7 +106,34 @@ void load_customers(db::Transaction& tx, const Scope& params, intel::StoreData& 
     }
 }
 
-// The merchandise part of an order's refunded total: without the shipping when everything was refunded, and
+// An order's refunds as Shopify records them (shop_refunds, shop_refund_line_items): each dated by its own
+// createdAt, its lines with the refunded line item, units and merchandise amount. Returns the orders that have any.
+std::unordered_map<std::string, std::vector<intel::Refund>> load_refunds(db::Transaction& tx, const Scope& params) {
+    const auto r = tx.exec("SELECT r.order_gid, r.shopify_gid, " + epoch("r.created_at") +
+                               ", rl.line_item_gid, rl.quantity, " + minor("rl.subtotal_amount") +
+                               " FROM shop_refunds r LEFT JOIN shop_refund_line_items rl "
+                               "ON rl.store_id = r.store_id AND rl.refund_gid = r.shopify_gid "
+                               "WHERE r.store_id = $1::uuid ORDER BY r.order_gid, r.created_at, r.shopify_gid, "
+                               "rl.shopify_gid",
+                           db::Params{params.store_id, params.scale});
+    std::unordered_map<std::string, std::vector<intel::Refund>> out;
+    std::string_view last_refund;
+    for (int i = 0; i < r.rows(); ++i) {
+        auto& refunds = out[std::string(r.text(i, 0))];
+        if (refunds.empty() || r.text(i, 1) != last_refund) {
+            refunds.push_back({instant(r.get<std::int64_t>(i, 2)), {}});
+            last_refund = r.text(i, 1);
+        }
+        if (const auto line = r.get<std::optional<std::string>>(i, 3)) {  // NULL: a refund without lines
+            refunds.back().lines.push_back(
+                {*line, static_cast<int>(r.get<std::int64_t>(i, 4)), r.get<std::int64_t>(i, 5)});
+        }
+    }
+    return out;
+}
+
+// The fallback for an order cached without refund rows (before migration 0005, until it is synced again):
+// the merchandise part of the order's refunded total, without the shipping when everything was refunded, and
 // without the tax share of what is left.
 intel::Money refunded_merchandise(intel::Money refunded, intel::Money subtotal, intel::Money total, intel::Money tax,
                                   intel::Money shipping) {
@@ -117,6 +145,7 @@ intel::Money refunded_merchandise(intel::Money refunded, intel::Money subtotal, 
 }
 
 void load_orders(db::Transaction& tx, const Scope& params, intel::StoreData& out) {
+    auto refunds = load_refunds(tx, params);
     const auto o = tx.exec(
         "SELECT shopify_gid, " + epoch("created_at") + ", " + epoch("coalesce(processed_at, created_at)") + ", " +
             epoch("cancelled_at") + ", test, customer_gid, currency, " + minor("subtotal_amount") + ", " +
@@ -140,9 +169,13 @@ void load_orders(db::Transaction& tx, const Scope& params, intel::StoreData& out
         order.subtotal = o.get<std::int64_t>(i, 7);
         order.total = o.get<std::int64_t>(i, 8);
         order.total_discounts = o.get<std::int64_t>(i, 9);
-        const intel::Money merchandise = refunded_merchandise(o.get<std::int64_t>(i, 10), order.subtotal, order.total,
-                                                              o.get<std::int64_t>(i, 11), o.get<std::int64_t>(i, 12));
-        if (merchandise > 0) {
+        if (auto it = refunds.find(order.id); it != refunds.end()) {
+            order.refunds = std::move(it->second);
+        } else if (const intel::Money merchandise =
+                       refunded_merchandise(o.get<std::int64_t>(i, 10), order.subtotal, order.total,
+                                            o.get<std::int64_t>(i, 11), o.get<std::int64_t>(i, 12));
+                   merchandise > 0) {
+            // One refund of no line, dated by the order's last update.
             order.refunds.push_back({instant(o.get<std::int64_t>(i, 13)), {{"", 0, merchandise}}});
         }
         by_gid.emplace(order.id, out.orders.size());

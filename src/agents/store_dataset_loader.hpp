@@ -1,13 +1,15 @@
 #pragma once
-// Loads a store's cached Shopify tables (shop_orders, shop_order_line_items, shop_products,
-// shop_product_variants, shop_customers, shop_inventory_levels, shopify_stores) into the intelligence
-// StoreData every formula computes on: one query per table, all in one read-only snapshot.
+// Loads a store's cached Shopify tables (shop_orders, shop_order_line_items, shop_refunds,
+// shop_refund_line_items, shop_products, shop_product_variants, shop_customers, shop_inventory_levels,
+// shopify_stores) into the intelligence StoreData every formula computes on: one query per table, all in one
+// read-only snapshot.
 //
 // Money: the cache keeps numeric amounts in the shop currency; they become minor units here.
-// What the cache does not hold: refund lines and their dates. Each order's refunded total becomes one
-// refund dated at the order's last update, without a line (the dataset counts it as unmatched and the
-// analysis says so), its merchandise part estimated by leaving out the shipping (when everything was
-// refunded) and the tax share. Variant costs, marketing consent and discount codes are not cached either.
+// Refunds: each cached refund, dated by its createdAt, with its lines (the refunded line item, units and
+// merchandise subtotal). Fallback for an order cached without refund rows (synced before migration 0005): its
+// refunded total becomes one refund dated at the order's last update, without a line (the dataset counts it as
+// unmatched and the analysis says so), its merchandise part estimated by leaving out the shipping (when
+// everything was refunded) and the tax share. Variant costs, marketing consent and discount codes are not cached.
 #include <chrono>
 #include <map>
 #include <memory>

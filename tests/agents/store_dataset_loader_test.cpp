@@ -190,6 +190,74 @@ TEST_F(StoreDatasetLoaderTest, LoadsEveryCachedTableIntoTheStoreData) {
     EXPECT_EQ(t.returns, 2300);
 }
 
+TEST_F(StoreDatasetLoaderTest, RefundsComeFromTheCachedRefundsDatedByTheirOwnTimeWithTheirLines) {
+    const std::string store = insert_store("refunds.myshopify.com", "USD", "UTC");
+    // Order 81 (February): 2 mugs (23.00 after a 2.00 discount) and a hat (10.00). Refunded: one mug in
+    // February; the other mug and the hat in March; then shipping only (a refund without lines). Its
+    // total_refunded_amount (40.00, tax and shipping included) is not what the analysis uses any more.
+    exec(
+        "INSERT INTO shop_orders (store_id, shopify_gid, name, created_at, processed_at, updated_at, currency, "
+        "subtotal_amount, total_amount, total_discounts_amount, total_refunded_amount, total_tax_amount, "
+        "total_shipping_amount, expires_at) VALUES ($1, 'gid://shopify/Order/81', '#1', '2026-02-01T10:00:00Z', "
+        "'2026-02-01T10:00:00Z', '2026-03-03T00:00:00Z', 'USD', 33.00, 40.00, 2.00, 40.00, 2.00, 5.00, "
+        "now() + interval '1 day')",
+        store);
+    exec(
+        "INSERT INTO shop_order_line_items (store_id, shopify_gid, order_gid, product_gid, variant_gid, title, "
+        "quantity, original_unit_price, discounted_total, total_discount, expires_at) VALUES "
+        "($1, 'gid://shopify/LineItem/91', 'gid://shopify/Order/81', 'gid://shopify/Product/1', NULL, 'Mug', 2, "
+        "12.50, 23.00, 2.00, now() + interval '1 day'), "
+        "($1, 'gid://shopify/LineItem/92', 'gid://shopify/Order/81', 'gid://shopify/Product/2', NULL, 'Hat', 1, "
+        "10.00, 10.00, 0, now() + interval '1 day')",
+        store);
+    exec(
+        "INSERT INTO shop_refunds (store_id, shopify_gid, order_gid, created_at, total_refunded_amount, expires_at) "
+        "VALUES ($1, 'gid://shopify/Refund/103', 'gid://shopify/Order/81', '2026-03-03T00:00:00Z', 5.00, "
+        "now() + interval '1 day'), "
+        "($1, 'gid://shopify/Refund/101', 'gid://shopify/Order/81', '2026-02-05T12:00:00Z', 12.20, "
+        "now() + interval '1 day'), "
+        "($1, 'gid://shopify/Refund/102', 'gid://shopify/Order/81', '2026-03-02T12:00:00Z', 22.80, "
+        "now() + interval '1 day')",
+        store);
+    exec(
+        "INSERT INTO shop_refund_line_items (store_id, shopify_gid, refund_gid, line_item_gid, quantity, "
+        "subtotal_amount, expires_at) VALUES "
+        "($1, 'gid://shopify/RefundLineItem/111', 'gid://shopify/Refund/101', 'gid://shopify/LineItem/91', 1, 11.50, "
+        "now() + interval '1 day'), "
+        "($1, 'gid://shopify/RefundLineItem/112', 'gid://shopify/Refund/102', 'gid://shopify/LineItem/91', 1, 11.50, "
+        "now() + interval '1 day'), "
+        "($1, 'gid://shopify/RefundLineItem/113', 'gid://shopify/Refund/102', 'gid://shopify/LineItem/92', 1, 10.00, "
+        "now() + interval '1 day')",
+        store);
+
+    ReadOnlyDb db{*pool_};
+    const intel::StoreData d = load_store_data(db, store, Deadline::after(std::chrono::seconds{10}));
+    ASSERT_EQ(d.orders.size(), 1U);
+    const auto& refunds = d.orders[0].refunds;
+    ASSERT_EQ(refunds.size(), 3U);                     // in time order, no approximation added
+    EXPECT_EQ(refunds[0].created_at, at(1770292800));  // 2026-02-05T12:00:00Z
+    ASSERT_EQ(refunds[0].lines.size(), 1U);
+    EXPECT_EQ(refunds[0].lines[0].line_item_id, "gid://shopify/LineItem/91");
+    EXPECT_EQ(refunds[0].lines[0].quantity, 1);
+    EXPECT_EQ(refunds[0].lines[0].amount, 1150);
+    EXPECT_EQ(refunds[1].created_at, at(1772452800));  // 2026-03-02T12:00:00Z
+    ASSERT_EQ(refunds[1].lines.size(), 2U);
+    EXPECT_EQ(refunds[1].lines[0].line_item_id, "gid://shopify/LineItem/91");
+    EXPECT_EQ(refunds[1].lines[1].line_item_id, "gid://shopify/LineItem/92");
+    EXPECT_EQ(refunds[1].lines[1].quantity, 1);
+    EXPECT_EQ(refunds[1].lines[1].amount, 1000);
+    EXPECT_EQ(refunds[2].created_at, at(1772496000));  // 2026-03-03T00:00:00Z
+    EXPECT_TRUE(refunds[2].lines.empty());
+
+    // Returns fall in the month of each refund, not the order's; every refund line names a line of the order.
+    const intel::Dataset ds{d};
+    EXPECT_EQ(ds.quality().unmatched_refund_lines, 0U);
+    const intel::DateWindow feb{*intel::parse_day("2026-02-01"), *intel::parse_day("2026-02-28")};
+    const intel::DateWindow mar{*intel::parse_day("2026-03-01"), *intel::parse_day("2026-03-31")};
+    EXPECT_EQ(intel::sales_totals(ds, feb).returns, 1150);
+    EXPECT_EQ(intel::sales_totals(ds, mar).returns, 2150);
+}
+
 TEST_F(StoreDatasetLoaderTest, ConvertsAmountsWithTheCurrencysMinorUnits) {
     const std::string store = insert_store("yen.myshopify.com", "JPY", "Asia/Tokyo");
     exec(
