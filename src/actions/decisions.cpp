@@ -154,7 +154,13 @@ DecisionResult Decisions::approve(const Actor& actor, const std::string& proposa
 }
 
 DecisionResult Decisions::reject(const Actor& actor, const std::string& proposal_id,
-                                 const std::optional<std::string>& reason) {
+                                 const std::optional<std::string>& reason, bool revise) {
+    if (revise && (!reason || reason->find_first_not_of(" \t\r\n") == std::string::npos)) {
+        return fail(DecisionError::kInvalid,
+                    "A revised proposal needs your feedback: say in the reason what should change (for example "
+                    "\"too generous, go lower\").",
+                    "");
+    }
     return pool_.transact_blocking([&](db::Transaction& tx) -> DecisionResult {
         auto p = lock_proposal(tx, proposal_id, actor.user_id);
         if (!p) return fail(DecisionError::kNotFound, "No action proposal with this id.", "");
@@ -167,6 +173,16 @@ DecisionResult Decisions::reject(const Actor& actor, const std::string& proposal
         json::object details{{"status", status::kRejected}};
         if (reason) details["reason"] = *reason;
         append_audit(tx, entry(actor, *p, "proposal.rejected", json::value(p->parameters), std::move(details)));
+        if (revise) {
+            // The revision job rides the outbox: it is published only if the rejection commits, and a broker
+            // outage delays it without losing it.
+            append_audit(tx, entry(actor, *p, "proposal.revision_requested", json::value(p->parameters),
+                                   json::object{{"feedback", *reason}}));
+            agents::enqueue_work(tx, mq::WorkQueue::kActions,
+                                 mq::Envelope::make(std::string(agents::contract::kProposalRevise),
+                                                    json::object{{"proposal_id", p->id}, {"request_id", p->request_id}},
+                                                    actor.trace_id, p->request_id));
+        }
         return DecisionResult{
             .error = DecisionError::kNone, .message = {}, .violations = {}, .status = std::string(status::kRejected)};
     });

@@ -41,7 +41,10 @@ class Decisions {
 
     DecisionResult approve(const Actor& actor, const std::string& proposal_id,
                            const std::optional<boost::json::value>& edited_parameters);
-    DecisionResult reject(const Actor& actor, const std::string& proposal_id, const std::optional<std::string>& reason);
+    // With `revise`, the reason is the merchant's feedback (required) and a proposal.revise job is queued through
+    // the outbox in the same transaction; the worker answers with a revised proposal (revision.hpp).
+    DecisionResult reject(const Actor& actor, const std::string& proposal_id, const std::optional<std::string>& reason,
+                          bool revise = false);
     DecisionResult undo(const Actor& actor, const std::string& proposal_id);
 
   private:

@@ -110,14 +110,16 @@ std::string insert_proposal(db::Transaction& tx, const NewProposal& n, const std
     }
     const auto r = tx.exec(
         "INSERT INTO action_proposals (request_id, recommendation_id, store_id, user_id, kind, title, description, "
-        "parameters, preview, required_scopes, missing_scopes, expires_at, idempotency_key, before_image) "
-        "VALUES ($1::uuid, $2, $3::uuid, $4::uuid, $5, $6, $7, $8::jsonb, $9::jsonb, $10, $11, $12, "
-        "gen_random_uuid()::text, $13::jsonb) RETURNING id::text",
+        "parameters, preview, required_scopes, missing_scopes, expires_at, idempotency_key, before_image, "
+        "revision_of) VALUES ($1::uuid, $2, $3::uuid, $4::uuid, $5, $6, $7, $8::jsonb, $9::jsonb, $10, $11, $12, "
+        "coalesce($14, gen_random_uuid()::text), $13::jsonb, $15::uuid) ON CONFLICT (idempotency_key) DO NOTHING "
+        "RETURNING id::text",
         db::Params{n.request_id, n.recommendation_id, n.store_id, n.user_id,
                    std::string(intelligence::action_kind_name(n.kind)), n.title, n.description,
                    db::Json{json::serialize(n.parameters)},
                    db::Json{json::serialize(build_preview(n.kind, n.parameters, n.live))}, required, missing,
-                   n.now + kProposalLifetime, db::Json{json::serialize(n.live)}});
+                   n.now + kProposalLifetime, db::Json{json::serialize(n.live)}, n.idempotency_key, n.revision_of});
+    if (r.empty()) return {};
     auto id = r.scalar<std::string>();
     append_audit(tx, AuditEntry{.actor = actor,
                                 .action = "proposal.created",

@@ -60,10 +60,13 @@ struct NewProposal {
     boost::json::object live;        // TargetReader state read just now
     std::vector<std::string> granted_scopes;
     db::Timestamp now{};
+    std::optional<std::string> revision_of;      // the rejected proposal this one revises
+    std::optional<std::string> idempotency_key;  // fixed key (a redelivered job inserts nothing); random if unset
 };
 
 // Inserts a PENDING proposal (preview from `live`, required and missing scopes, expiry now + 7 days) and its
-// "proposal.created" audit entry. Returns its id.
+// "proposal.created" audit entry. Returns its id, or "" when a proposal with the same idempotency key exists
+// (nothing is written then).
 std::string insert_proposal(db::Transaction& tx, const NewProposal& proposal, const std::string& actor);
 
 // The write scopes a kind needs (none for a marketing e-mail draft).

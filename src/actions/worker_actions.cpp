@@ -2,8 +2,11 @@
 
 #include "actions/action_consumer.hpp"
 #include "actions/executor.hpp"
+#include "actions/revision.hpp"
+#include "actions/target.hpp"
 #include "mq/publisher.hpp"
 #include "shopify/http_client.hpp"
+#include "shopify/sync.hpp"
 
 namespace alatar::actions {
 
@@ -17,8 +20,19 @@ struct ExecutorService {
                     mq::PublisherOptions{.connect = {.connection_name = "alatar-worker-actions-publisher"}}),
           executor(ExecutorOptions{.database_url = config.database_url, .worker_name = "actions"}, pool, client,
                    crypto::Keyring::parse(config.master_key), log.child("executor")),
+          reviser(pool, live_reader(pool, client, crypto::Keyring::parse(config.master_key)), log.child("reviser")),
           consumer(executor, mq::parse_amqp_url(config.amqp_url), mq::Names{config.amqp_prefix}, log.child("actions"),
-                   &publisher) {}
+                   &publisher, &reviser) {}
+
+    // A revision's fresh preview: the target read from the store (read-only queries).
+    static LiveReader live_reader(db::Pool& pool, shopify::AdminClient& client, crypto::Keyring keyring) {
+        return
+            [&pool, &client, keyring = std::move(keyring)](const ProposalRecord& p, const boost::json::object& params) {
+                TargetReader reader(client, shopify::load_store_credentials(pool, p.store_id, keyring),
+                                    Deadline::after(std::chrono::seconds(60)));
+                return reader.read(p.kind, params);
+            };
+    }
 
     static shopify::AdminClientOptions admin_options(const Config& config) {
         shopify::AdminClientOptions o;
@@ -31,6 +45,7 @@ struct ExecutorService {
     shopify::AdminClient client;
     mq::Publisher publisher;
     ActionExecutor executor;
+    Reviser reviser;
     ActionConsumer consumer;
 };
 

@@ -17,7 +17,7 @@ struct Contract {
     boost::json::value schema;
 };
 
-std::array<Contract, 5> make_contracts() {
+std::array<Contract, 6> make_contracts() {
     const std::string uuid{kUuid};
     auto schema = [](const std::string& text) { return parse_schema(text); };
     return {{
@@ -34,6 +34,9 @@ std::array<Contract, 5> make_contracts() {
         {kActionExecute, schema(R"({"type": "object", "required": ["proposal_id", "request_id"], "properties": {)"
                                 R"("proposal_id": )" +
                                 uuid + R"(, "request_id": )" + uuid + "}}")},
+        {kProposalRevise, schema(R"({"type": "object", "required": ["proposal_id", "request_id"], "properties": {)"
+                                 R"("proposal_id": )" +
+                                 uuid + R"(, "request_id": )" + uuid + "}}")},
         {kAnalysisEvent,
          schema(R"({"type": "object", "required": ["request_id", "user_id", "seq", "event", "status", "progress"],)"
                 R"( "properties": {"request_id": )" +
@@ -48,8 +51,8 @@ std::array<Contract, 5> make_contracts() {
     }};
 }
 
-const std::array<Contract, 5>& contracts() {
-    static const std::array<Contract, 5> kContracts = make_contracts();
+const std::array<Contract, 6>& contracts() {
+    static const std::array<Contract, 6> kContracts = make_contracts();
     return kContracts;
 }
 

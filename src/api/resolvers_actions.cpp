@@ -62,14 +62,16 @@ asio::awaitable<json::value> decide(const ResolveInfo& info, Verb verb) {
     if (const auto* v = info.args.if_contains("reason"); v != nullptr && v->is_string()) {
         reason = std::string(v->get_string());
     }
+    bool revise = false;
+    if (const auto* v = info.args.if_contains("revise"); v != nullptr && v->is_bool()) revise = v->get_bool();
     db::Pool& pool = ctx.services().pool;
-    auto work = [&pool, verb, actor, uuid, parameters, reason]() {
+    auto work = [&pool, verb, actor, uuid, parameters, reason, revise]() {
         actions::Decisions decisions(pool);
         switch (verb) {
             case Verb::kApprove:
                 return decisions.approve(actor, uuid, parameters);
             case Verb::kReject:
-                return decisions.reject(actor, uuid, reason);
+                return decisions.reject(actor, uuid, reason, revise);
             case Verb::kUndo:
                 return decisions.undo(actor, uuid);
         }
@@ -86,6 +88,18 @@ asio::awaitable<json::value> decide(const ResolveInfo& info, Verb verb) {
 asio::awaitable<json::value> approve(const ResolveInfo& info) { co_return co_await decide(info, Verb::kApprove); }
 asio::awaitable<json::value> reject(const ResolveInfo& info) { co_return co_await decide(info, Verb::kReject); }
 asio::awaitable<json::value> undo(const ResolveInfo& info) { co_return co_await decide(info, Verb::kUndo); }
+
+// ActionProposal.revisedBy: the newest revision asked for by rejecting this proposal with feedback.
+asio::awaitable<json::value> revised_by(const ResolveInfo& info) {
+    const auto* parent = info.source.if_object();
+    const auto* uuid = parent != nullptr ? parent->if_contains("_revisedByUuid") : nullptr;
+    if (uuid == nullptr || !uuid->is_string()) co_return nullptr;
+    auto& ctx = request_context(info);
+    const Principal p = co_await ctx.require_principal();
+    auto proposal = co_await load_proposal(ctx, p.user_id, std::string(uuid->get_string()));
+    if (!proposal) co_return nullptr;
+    co_return std::move(*proposal);
+}
 
 // Newest first; the cursor is the entry's id (entries are never removed, so a cursor stays valid).
 asio::awaitable<json::value> audit_log(const ResolveInfo& info) {
@@ -160,6 +174,7 @@ void install_action_resolvers(graphql::Schema& schema) {
     detail::set(schema, "Mutation", "rejectActionProposal", async(&reject));
     detail::set(schema, "Mutation", "undoActionProposal", async(&undo));
     detail::set(schema, "Query", "auditLog", async(&audit_log));
+    detail::set(schema, "ActionProposal", "revisedBy", async(&revised_by));
 }
 
 }  // namespace alatar::api

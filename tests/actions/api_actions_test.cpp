@@ -215,5 +215,73 @@ TEST_F(ActionsApiTest, RejectWithReasonUndoOnlyAfterSuccessAndTheAuditTrail) {
     EXPECT_EQ(actions, (std::vector<std::string>{"proposal.rejected"}));
 }
 
+constexpr const char* kRejectRevise =
+    "mutation($id: ID!, $r: String) { rejectActionProposal(id: $id, reason: $r, revise: true) { id status "
+    "decisionReason revisedBy { id } } }";
+
+TEST_F(ActionsApiTest, RejectWithReviseQueuesOneRevisionJobInTheSameTransactionAndAudits) {
+    const auto o = owner("hal@example.com");
+    const auto id = proposal(o, discount("HAL2026"));
+    const auto uuid = *decode_id(id_type::kActionProposal, id);
+    // No feedback, no revision: BAD_USER_INPUT and nothing changes.
+    for (const auto& reason : {json::value(nullptr), json::value("  ")}) {
+        const auto r = gql(kRejectRevise, {{"id", id}, {"r", reason}}, o.token);
+        EXPECT_EQ(code_of(r), "BAD_USER_INPUT") << json::serialize(r);
+    }
+    EXPECT_EQ(sql("SELECT status FROM action_proposals WHERE id::text = $1", db::Params{uuid}).scalar<std::string>(),
+              "PENDING");
+    EXPECT_EQ(queued(id), 0);
+    // Another user's proposal stays unreachable.
+    const auto intruder = owner("ivy@example.com");
+    EXPECT_EQ(code_of(gql(kRejectRevise, {{"id", id}, {"r", "lower"}}, intruder.token)), "NOT_FOUND");
+    EXPECT_EQ(queued(id), 0);
+
+    const auto r = gql(kRejectRevise, {{"id", id}, {"r", "too generous, go lower"}}, o.token);
+    ASSERT_FALSE(r.as_object().contains("errors")) << json::serialize(r);
+    const auto& rejected = r.at("data").at("rejectActionProposal");
+    EXPECT_EQ(rejected.at("status"), "REJECTED");
+    EXPECT_EQ(rejected.at("decisionReason"), "too generous, go lower");
+    EXPECT_TRUE(rejected.at("revisedBy").is_null());  // the worker has not answered yet
+    EXPECT_EQ(sql("SELECT count(*) FROM outbox WHERE topic = 'actions' AND payload::text LIKE '%' || $1 || '%' "
+                  "AND payload::text LIKE '%proposal.revise%'",
+                  db::Params{uuid})
+                  .scalar<std::int64_t>(),
+              1);
+    const auto trail = gql(kAudit, {{"n", 2}}, o.token);
+    std::vector<std::string> actions;
+    for (const auto& e : trail.at("data").at("auditLog").at("edges").as_array()) {
+        actions.emplace_back(e.at("node").at("action").as_string());
+    }
+    EXPECT_EQ(actions, (std::vector<std::string>{"proposal.revision_requested", "proposal.rejected"}));
+}
+
+TEST_F(ActionsApiTest, ARevisionIsLinkedBothWaysAndListedWithTheRequestsProposals) {
+    const auto o = owner("jo@example.com");
+    const auto original = proposal(o, discount("JO2026"), "CREATE_DISCOUNT_CODE", "REJECTED");
+    const auto original_uuid = *decode_id(id_type::kActionProposal, original);
+    const auto revision_uuid =
+        sql("INSERT INTO action_proposals (request_id, store_id, user_id, kind, title, parameters, required_scopes, "
+            "expires_at, idempotency_key, revision_of) VALUES ($1, $2, $3, 'CREATE_DISCOUNT_CODE', 'Revised: JO', "
+            "$4::jsonb, '{write_discounts}', now() + interval '7 days', 'revision:' || $5, $5::uuid) "
+            "RETURNING id::text",
+            db::Params{o.request, o.store, o.user, db::Json{json::serialize(discount("JO2026-R1", 15))}, original_uuid})
+            .scalar<std::string>();
+    const auto revision = encode_id(id_type::kActionProposal, revision_uuid);
+    const auto shown =
+        gql("query($id: ID!, $r: ID!) { actionProposal(id: $id) { revisionOf revisedBy { id status revisionOf } } "
+            "analysisRequest(id: $r) { proposals { id revisionOf } } }",
+            {{"id", original}, {"r", encode_id(id_type::kAnalysisRequest, o.request)}}, o.token);
+    ASSERT_FALSE(shown.as_object().contains("errors")) << json::serialize(shown);
+    const auto& p = shown.at("data").at("actionProposal");
+    EXPECT_TRUE(p.at("revisionOf").is_null());
+    EXPECT_EQ(p.at("revisedBy").at("id"), json::value(revision));
+    EXPECT_EQ(p.at("revisedBy").at("status"), "PENDING");
+    EXPECT_EQ(p.at("revisedBy").at("revisionOf"), json::value(original));
+    const auto& listed = shown.at("data").at("analysisRequest").at("proposals").as_array();
+    ASSERT_EQ(listed.size(), 2U) << json::serialize(shown);
+    EXPECT_EQ(listed.at(1).at("id"), json::value(revision));
+    EXPECT_EQ(listed.at(1).at("revisionOf"), json::value(original));
+}
+
 }  // namespace
 }  // namespace alatar::api::test
