@@ -114,6 +114,34 @@ describe('ProposalCard', () => {
         expect(calls[0].variables).toEqual({ id: 'P1', reason: 'Margins are too thin' });
     });
 
+    it('asks for a revised proposal with the reason as feedback', async () => {
+        const { calls } = renderWithClient(<ProposalCard proposal={proposal()} />, {
+            handlers: { RejectActionProposal: () => ({ data: { rejectActionProposal: proposal({ status: 'REJECTED' }) } }) },
+        });
+        fireEvent.click(screen.getByRole('button', { name: 'Reject' }));
+        const dialog = await screen.findByRole('dialog');
+        const box = within(dialog).getByLabelText('Ask Alatar for a revised proposal');
+        fireEvent.click(box);
+        expect(box.checked).toBe(true);
+        // Without feedback there is nothing to revise by: the dialog waits for a reason.
+        const button = within(dialog).getByRole('button', { name: 'Reject' });
+        expect(button.disabled || button.getAttribute('aria-disabled') === 'true').toBe(true);
+        fireEvent.click(button);
+        expect(calls).toHaveLength(0);
+        fireEvent.change(within(dialog).getByLabelText(/Reason/), { target: { value: 'too generous, go lower' } });
+        fireEvent.click(within(dialog).getByRole('button', { name: 'Reject' }));
+        await waitFor(() => expect(calls).toHaveLength(1));
+        expect(calls[0].variables).toEqual({ id: 'P1', reason: 'too generous, go lower', revise: true });
+    });
+
+    it('links a revision and the proposal it revises', () => {
+        const { unmount } = renderWithClient(<ProposalCard proposal={proposal({ revisionOf: 'P0' })} />);
+        expect(screen.getByText(/A revised proposal, made from your feedback/)).toBeTruthy();
+        unmount();
+        renderWithClient(<ProposalCard proposal={proposal({ status: 'REJECTED', revisedBy: { id: 'P2', status: 'PENDING', title: 'Revised: 15% off' } })} />);
+        expect(screen.getByText('Revised as “Revised: 15% off” (pending).')).toBeTruthy();
+    });
+
     it('shows the outcome and offers undo after success', async () => {
         const done = proposal({ status: 'SUCCEEDED', outcome: { succeeded: true, message: 'Discount COMEBACK15 created', shopifyUserErrors: [], executedAt: '2026-01-01T00:00:00Z' } });
         const { calls } = renderWithClient(<ProposalCard proposal={done} />, {

@@ -22,7 +22,7 @@ export const UpdatePreferencesMutation = gql`mutation UpdatePreferences($input: 
   updatePreferences(input: $input) { llmModel timezone language } }`;
 
 const kProposalFields = `id kind status title description parameters requiredScopes missingScopes createdAt decidedAt
-  expiresAt decisionReason
+  expiresAt decisionReason revisionOf revisedBy { id status title }
   preview { target field before after }
   outcome { succeeded message shopifyUserErrors executedAt }`;
 
@@ -58,7 +58,7 @@ export const ListAnalysisRequestsQuery = gql`query ListAnalysisRequests($first: 
 
 export const ApproveProposalMutation = gql`mutation ApproveActionProposal($id: ID!, $parameters: JSON) {
   approveActionProposal(id: $id, parameters: $parameters) { ${kProposalFields} } }`;
-export const RejectProposalMutation = gql`mutation RejectActionProposal($id: ID!, $reason: String) {
-  rejectActionProposal(id: $id, reason: $reason) { ${kProposalFields} } }`;
+export const RejectProposalMutation = gql`mutation RejectActionProposal($id: ID!, $reason: String, $revise: Boolean) {
+  rejectActionProposal(id: $id, reason: $reason, revise: $revise) { ${kProposalFields} } }`;
 export const UndoProposalMutation = gql`mutation UndoActionProposal($id: ID!) {
   undoActionProposal(id: $id) { ${kProposalFields} } }`;

@@ -1,7 +1,8 @@
-// One action proposal: the before/after preview, then approve, edit then approve, or reject with a reason;
-// afterwards its outcome, and undo when the action allows it.
+// One action proposal: the before/after preview, then approve, edit then approve, or reject with a reason (and,
+// optionally, ask Alatar for a revised proposal shaped by that reason); afterwards its outcome, and undo when the
+// action allows it.
 import { useState } from 'react';
-import { Badge, Banner, BlockStack, Button, ButtonGroup, Card, DataTable, FormLayout, InlineStack, Modal, Text, TextField } from '@shopify/polaris';
+import { Badge, Banner, BlockStack, Button, ButtonGroup, Card, Checkbox, DataTable, FormLayout, InlineStack, Modal, Text, TextField } from '@shopify/polaris';
 import { useMutation } from 'urql';
 import { ApproveProposalMutation, RejectProposalMutation, UndoProposalMutation } from '../api/documents.js';
 import { ErrorBanner } from './States.jsx';
@@ -55,6 +56,7 @@ export function ProposalCard({ proposal, onChanged }) {
     const [editError, setEditError] = useState(null);
     const [rejecting, setRejecting] = useState(false);
     const [reason, setReason] = useState('');
+    const [revise, setRevise] = useState(false);
     const p = proposal;
     const params = p.parameters && typeof p.parameters === 'object' ? p.parameters : {};
     const pending = p.status === 'PENDING';
@@ -78,7 +80,8 @@ export function ProposalCard({ proposal, onChanged }) {
         }
     };
     const doReject = async () => {
-        const res = await runReject({ id: p.id, reason: reason.trim() || null });
+        // A revision is shaped by the reason, so the server requires one with revise: true.
+        const res = await runReject({ id: p.id, reason: reason.trim() || null, ...(revise ? { revise: true } : {}) });
         if (!res.error) {
             setRejecting(false);
             onChanged?.();
@@ -128,6 +131,12 @@ export function ProposalCard({ proposal, onChanged }) {
                 {p.decisionReason && (p.status === 'REJECTED' || p.status === 'EXPIRED') && (
                     <Text as="p" tone="subdued">{p.status === 'REJECTED' ? 'Your reason' : 'Why'}: {p.decisionReason}</Text>
                 )}
+                {p.revisionOf && (
+                    <Text as="p" tone="subdued">A revised proposal, made from your feedback on an earlier one.</Text>
+                )}
+                {p.revisedBy && (
+                    <Text as="p" tone="subdued">Revised as “{p.revisedBy.title}” ({p.revisedBy.status.toLowerCase()}).</Text>
+                )}
                 {p.outcome && (
                     <Banner tone={p.outcome.succeeded ? 'success' : 'critical'} title={p.outcome.succeeded ? 'Done in your store' : 'The action failed'}>
                         <p>{p.outcome.message}</p>
@@ -155,11 +164,22 @@ export function ProposalCard({ proposal, onChanged }) {
                 open={rejecting}
                 onClose={() => setRejecting(false)}
                 title={`Reject “${p.title}”`}
-                primaryAction={{ content: 'Reject', destructive: true, onAction: doReject, loading: reject.fetching }}
+                primaryAction={{
+                    content: 'Reject', destructive: true, onAction: doReject, loading: reject.fetching,
+                    disabled: revise && !reason.trim(),
+                }}
                 secondaryActions={[{ content: 'Cancel', onAction: () => setRejecting(false) }]}
             >
                 <Modal.Section>
-                    <TextField label="Reason (helps Alatar learn what you prefer)" value={reason} onChange={setReason} multiline={2} autoComplete="off" />
+                    <FormLayout>
+                        <TextField label="Reason (helps Alatar learn what you prefer)" value={reason} onChange={setReason} multiline={2} autoComplete="off" />
+                        <Checkbox
+                            label="Ask Alatar for a revised proposal"
+                            helpText={revise ? 'Say in the reason what should change, for example “too generous, go lower”.' : undefined}
+                            checked={revise}
+                            onChange={setRevise}
+                        />
+                    </FormLayout>
                 </Modal.Section>
             </Modal>
         </Card>
