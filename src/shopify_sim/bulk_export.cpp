@@ -143,6 +143,9 @@ std::optional<std::string> check_bulk_query(const AdminApi& api, std::string_vie
     if (shape.connections > 5) return "Bulk queries cannot contain more than 5 connections.";
     if (shape.max_depth > 2) return "Bulk queries cannot contain connections with a nesting depth greater than 2.";
     if (!shape.parents_select_id) return "The parent 'node' field for a nested connection must select the 'id' field.";
+    if (shape.connection_in_list) {
+        return "Queries that contain a connection field within a list field are not currently supported.";
+    }
     return std::nullopt;
 }
 

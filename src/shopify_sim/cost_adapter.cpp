@@ -68,6 +68,8 @@ class Builder {
             out.page_size = page_size(sel);
         } else {
             out.kind = CostSelection::Kind::kObject;
+            // A connection's own edges and nodes are lists too, but not list fields in Shopify's sense.
+            out.list = def->type->nullable().is_list() && !parent.name.ends_with("Connection");
         }
         return out;
     }
@@ -95,10 +97,11 @@ class Builder {
     std::map<std::string_view, const ast::Definition*> fragments_;
 };
 
-void shape_of(const std::vector<CostSelection>& selections, int depth, ConnectionShape& shape);
+void shape_of(const std::vector<CostSelection>& selections, int depth, ConnectionShape& shape, bool in_list = false);
 
-void shape_of_connection(const CostSelection& c, int depth, ConnectionShape& shape) {
+void shape_of_connection(const CostSelection& c, int depth, ConnectionShape& shape, bool in_list) {
     ++shape.connections;
+    if (in_list) shape.connection_in_list = true;
     shape.max_depth = std::max(shape.max_depth, depth);
     const auto* nodes = node_selections(c);
     if (nodes == nullptr) return;
@@ -112,16 +115,17 @@ void shape_of_connection(const CostSelection& c, int depth, ConnectionShape& sha
     }
     shape.connections += inner.connections;
     shape.max_depth = std::max(shape.max_depth, inner.max_depth);
+    shape.connection_in_list = shape.connection_in_list || inner.connection_in_list;
 }
 
-void shape_of(const std::vector<CostSelection>& selections, int depth, ConnectionShape& shape) {
+void shape_of(const std::vector<CostSelection>& selections, int depth, ConnectionShape& shape, bool in_list) {
     for (const auto& s : selections) {
         if (s.kind == CostSelection::Kind::kConnection) {
-            shape_of_connection(s, depth, shape);
+            shape_of_connection(s, depth, shape, in_list);
         } else if (s.kind == CostSelection::Kind::kObject) {
-            shape_of(s.children, depth, shape);
+            shape_of(s.children, depth, shape, in_list || s.list);
         } else if (s.kind == CostSelection::Kind::kAlternatives) {
-            for (const auto& c : s.children) shape_of(c.children, depth, shape);
+            for (const auto& c : s.children) shape_of(c.children, depth, shape, in_list);
         }
     }
 }

@@ -17,7 +17,8 @@ CostOperation cost_operation(const graphql::Schema& schema, const graphql::Docum
 struct ConnectionShape {
     int connections = 0;
     int max_depth = 0;
-    bool parents_select_id = true;  // every node with a nested connection selects `id`
+    bool parents_select_id = true;    // every node with a nested connection selects `id`
+    bool connection_in_list = false;  // a connection selected inside a list field
 };
 ConnectionShape connection_shape(const CostOperation& operation);
 

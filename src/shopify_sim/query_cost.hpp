@@ -35,6 +35,7 @@ struct CostSelection {
     std::string response_key;  // alias or field name, to find the field in the response
     std::int64_t page_size = 0;
     std::vector<CostSelection> children;
+    bool list = false;  // a list field (e.g. Order.refunds): bulk queries take no connection inside one
 };
 
 struct CostOperation {

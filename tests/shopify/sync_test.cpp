@@ -177,9 +177,30 @@ TEST_F(SyncTest, BackfillEqualsGroundTruthTtlSkipsShopifyIncrementPicksUpChanges
     // Never synced: a backfill by bulk operations.
     http_.reset();
     const auto started = std::chrono::steady_clock::now();
+    // For the figures: when the REFUNDS phase (pages, after the bulk phases) starts.
+    std::atomic<bool> done{false};
+    double bulk_ms = 0;
+    int bulk_calls = 0;
+    std::thread watcher([&] {
+        while (!done) {
+            const auto phase = pool_->query_blocking(
+                "SELECT phase FROM store_sync_state WHERE store_id::text = $1 AND phase = 'REFUNDS'",
+                db::Params{store});
+            if (!phase.empty()) {
+                bulk_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
+                bulk_calls = http_.admin_calls;
+                return;
+            }
+            std::this_thread::sleep_for(std::chrono::milliseconds(5));
+        }
+    });
     const auto backfill = sync_->ensure_fresh(store, Deadline::after(seconds(180)));
     const double backfill_ms =
         std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
+    done = true;
+    watcher.join();
+    std::cout << "[ FIGURE   ] tiny backfill until REFUNDS: " << bulk_ms << " ms, " << bulk_calls
+              << " Admin API calls\n";
     ASSERT_TRUE(backfill.has_value());
     EXPECT_TRUE(backfill->full);
     EXPECT_EQ(http_.bulk_runs, 5);

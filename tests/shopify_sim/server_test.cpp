@@ -661,6 +661,23 @@ TEST(SimBulk, BulkQueryCompletesWithChildrenOutOfOrder) {
     const json::value invalid = gql(sim.port(), token, R"(mutation { bulkOperationRunQuery(query: "{ shop { name } }") {
         bulkOperation { id } userErrors { code message } } })");
     EXPECT_EQ(invalid.at("data").at("bulkOperationRunQuery").at("userErrors").at(0).at("code").as_string(), "INVALID");
+
+    // As in Shopify, no connection inside a list field (Order.refunds is a list, Refund.refundLineItems a
+    // connection), while the list's own fields are fine.
+    const auto bulk_errors = [&](std::string_view query) {
+        return gql(sim.port(), token,
+                   "mutation($q: String!) { bulkOperationRunQuery(query: $q) { userErrors { code message } } }",
+                   json::object{{"q", query}})
+            .at("data")
+            .at("bulkOperationRunQuery")
+            .at("userErrors")
+            .as_array();
+    };
+    const auto nested = bulk_errors(
+        "{ orders { edges { node { id refunds { id refundLineItems { edges { node { id quantity } } } } } } } }");
+    ASSERT_EQ(nested.size(), 1U);
+    EXPECT_EQ(nested.at(0).at("code").as_string(), "INVALID");
+    EXPECT_NE(std::string(nested.at(0).at("message").as_string()).find("within a list field"), std::string::npos);
 }
 
 // ---- faults ----------------------------------------------------------------------------------------------------
