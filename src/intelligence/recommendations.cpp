@@ -24,6 +24,28 @@ Instant tomorrow(const Dataset& ds, Instant now) { return ds.clock().start_of(ds
 
 std::string id_tail(std::string_view gid) { return std::string(gid_tail(gid)); }
 
+// A discount code on one product for [starts, ends): `purpose` titles it in the store ("Clearance: Mug").
+Proposal product_discount(const Product& product, int pct, std::string_view code_prefix, std::string_view id_prefix,
+                          std::string_view purpose, Instant starts, Instant ends) {
+    std::string code = std::string(code_prefix) + id_tail(product.id);
+    if (code.size() > 32) code.resize(32);
+    Proposal p;
+    p.id = std::string(id_prefix) + id_tail(product.id);
+    p.kind = ActionKind::kCreateDiscountCode;
+    p.title = std::to_string(pct) + " % off " + product.title;
+    p.description =
+        "A discount code for this product only, from " + format_instant(starts) + " to " + format_instant(ends) + ".";
+    p.parameters = {
+        {"title", std::string(purpose) + ": " + product.title},
+        {"code", code},
+        {"percentage", pct},
+        {"scope", {{"type", "PRODUCTS"}, {"productIds", boost::json::array{boost::json::value(product.id)}}}},
+        {"startsAt", format_instant(starts)},
+        {"endsAt", format_instant(ends)}};
+    p.preview = {{code, "discount", "", std::to_string(pct) + " % off " + product.title}};
+    return p;
+}
+
 // Adds the proposal when the validator accepts it (with its normalised parameters); drops it otherwise.
 bool add_valid(Recommendation& rec, Proposal p, Instant now) {
     const auto result = validate_proposal(p.kind, p.parameters, {now});
@@ -186,23 +208,8 @@ std::vector<Recommendation> overstock_rule(const RuleContext& ctx, std::size_t m
                         (daily_90 > 0 ? ": " + format_number(*pos.available / daily_90, 0) + " days of cover." : ".");
         rec.expected_impact = "A " + std::to_string(pct) + " % product discount for " + std::to_string(kDiscountDays) +
                               " days to turn slow stock into cash; review sell-through when it ends.";
-        std::string code = "CLEAR-" + id_tail(product.id);
-        if (code.size() > 32) code.resize(32);
-        Proposal p;
-        p.id = "prop-discount-" + id_tail(product.id);
-        p.kind = ActionKind::kCreateDiscountCode;
-        p.title = std::to_string(pct) + " % off " + product.title;
-        p.description = "A discount code for this product only, from " + format_instant(starts) + " to " +
-                        format_instant(ends) + ".";
-        p.parameters = {
-            {"title", "Clearance: " + product.title},
-            {"code", code},
-            {"percentage", pct},
-            {"scope", {{"type", "PRODUCTS"}, {"productIds", boost::json::array{boost::json::value(product.id)}}}},
-            {"startsAt", format_instant(starts)},
-            {"endsAt", format_instant(ends)},
-            {"usageLimit", std::max(10, *pos.available)}};
-        p.preview = {{code, "discount", "", std::to_string(pct) + " % off " + product.title}};
+        Proposal p = product_discount(product, pct, "CLEAR-", "prop-discount-", "Clearance", starts, ends);
+        p.parameters["usageLimit"] = std::max(10, *pos.available);
         if (add_valid(rec, std::move(p), ctx.now)) out.push_back(std::move(rec));
     }
     return out;
@@ -453,23 +460,9 @@ std::vector<Recommendation> demand_recovery_rule(const RuleContext& ctx, std::si
                         " %), with " + std::to_string(*available) + " units still in stock.";
         rec.expected_impact = "A " + std::to_string(kPct) + " % code for " + std::to_string(kDiscountDays) +
                               " days to test whether price brings the demand back; compare units sold when it ends.";
-        std::string code = "BACK-" + id_tail(p.id);
-        if (code.size() > 32) code.resize(32);
-        Proposal proposal;
-        proposal.id = "prop-discount-recover-" + id_tail(p.id);
-        proposal.kind = ActionKind::kCreateDiscountCode;
-        proposal.title = std::to_string(kPct) + " % off " + p.title;
-        proposal.description = "A discount code for this product only, from " + format_instant(starts) + " to " +
-                               format_instant(ends) + ".";
-        proposal.parameters = {
-            {"title", "Demand recovery: " + p.title},
-            {"code", code},
-            {"percentage", kPct},
-            {"scope", {{"type", "PRODUCTS"}, {"productIds", boost::json::array{boost::json::value(p.id)}}}},
-            {"startsAt", format_instant(starts)},
-            {"endsAt", format_instant(ends)},
-            {"appliesOncePerCustomer", true}};
-        proposal.preview = {{code, "discount", "", std::to_string(kPct) + " % off " + p.title}};
+        Proposal proposal =
+            product_discount(p, kPct, "BACK-", "prop-discount-recover-", "Demand recovery", starts, ends);
+        proposal.parameters["appliesOncePerCustomer"] = true;
         if (add_valid(rec, std::move(proposal), ctx.now)) out.push_back(std::move(rec));
     }
     return out;
