@@ -35,25 +35,6 @@ constexpr const char* kShop = "actions.myshopify.test";
 const std::vector<std::string> kAllScopes = {"read_products",  "write_products",  "read_inventory", "write_inventory",
                                              "read_discounts", "write_discounts", "read_orders"};
 
-struct Suite {
-    db::testing::SuiteDatabase database;
-    std::unique_ptr<shopify::testing::SimProcess> sim;
-    std::string error;
-    void open() {
-        database.open();
-        if (database.get() == nullptr) {
-            error = database.why();
-            return;
-        }
-        try {
-            shopify::testing::migrate(database.url());
-            sim = std::make_unique<shopify::testing::SimProcess>("tiny", std::vector<std::string>{kShop});
-        } catch (const std::exception& e) {
-            error = std::string("suite set-up failed: ") + e.what();
-        }
-    }
-};
-
 std::string iso_in(std::chrono::hours h) {
     const std::time_t t = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now() + h);
     std::tm tm{};
@@ -74,15 +55,12 @@ struct Catalog {
 
 class ActionsTest : public ::testing::Test {
   protected:
-    static Suite& suite() {
-        static Suite s;
+    static shopify::testing::SimSuite& suite() {
+        static shopify::testing::SimSuite s;
         return s;
     }
-    static void SetUpTestSuite() { suite().open(); }
-    static void TearDownTestSuite() {
-        suite().sim.reset();
-        suite().database.close();
-    }
+    static void SetUpTestSuite() { suite().open("tiny", {kShop}); }
+    static void TearDownTestSuite() { suite().close(); }
 
     void SetUp() override {
         ASSERT_TRUE(suite().error.empty()) << suite().error;

@@ -38,25 +38,6 @@ using namespace std::chrono_literals;
 constexpr const char* kShop = "revise.myshopify.test";
 const std::vector<std::string> kScopes = {"read_products", "write_products", "read_discounts", "write_discounts"};
 
-struct Suite {
-    db::testing::SuiteDatabase database;
-    std::unique_ptr<shopify::testing::SimProcess> sim;
-    std::string error;
-    void open() {
-        database.open();
-        if (database.get() == nullptr) {
-            error = database.why();
-            return;
-        }
-        try {
-            shopify::testing::migrate(database.url());
-            sim = std::make_unique<shopify::testing::SimProcess>("tiny", std::vector<std::string>{kShop});
-        } catch (const std::exception& e) {
-            error = std::string("suite set-up failed: ") + e.what();
-        }
-    }
-};
-
 std::string iso_in(std::chrono::hours h) {
     return intelligence::format_instant(
         std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now() + h));
@@ -68,15 +49,12 @@ intelligence::Instant now_seconds() {
 
 class RevisionTest : public ::testing::Test {
   protected:
-    static Suite& suite() {
-        static Suite s;
+    static shopify::testing::SimSuite& suite() {
+        static shopify::testing::SimSuite s;
         return s;
     }
-    static void SetUpTestSuite() { suite().open(); }
-    static void TearDownTestSuite() {
-        suite().sim.reset();
-        suite().database.close();
-    }
+    static void SetUpTestSuite() { suite().open("tiny", {kShop}); }
+    static void TearDownTestSuite() { suite().close(); }
 
     void SetUp() override {
         ASSERT_TRUE(suite().error.empty()) << suite().error;

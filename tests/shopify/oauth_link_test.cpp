@@ -24,37 +24,14 @@ using testing::SimProcess;
 constexpr const char* kShop = "link.myshopify.test";
 constexpr const char* kOtherShop = "other.myshopify.test";
 
-struct Suite {
-    db::testing::SuiteDatabase database;
-    std::unique_ptr<SimProcess> sim;
-    std::string error;
-
-    void open() {
-        database.open();
-        if (database.get() == nullptr) {
-            error = database.why();
-            return;
-        }
-        try {
-            testing::migrate(database.url());
-            sim = std::make_unique<SimProcess>("tiny", std::vector<std::string>{kShop, kOtherShop});
-        } catch (const std::exception& e) {
-            error = std::string("suite set-up failed: ") + e.what();
-        }
-    }
-};
-
 class OAuthLinkTest : public ::testing::Test {
   protected:
-    static Suite& suite() {
-        static Suite s;
+    static testing::SimSuite& suite() {
+        static testing::SimSuite s;
         return s;
     }
-    static void SetUpTestSuite() { suite().open(); }
-    static void TearDownTestSuite() {
-        suite().sim.reset();
-        suite().database.close();
-    }
+    static void SetUpTestSuite() { suite().open("tiny", {kShop, kOtherShop}); }
+    static void TearDownTestSuite() { suite().close(); }
 
     void SetUp() override {
         ASSERT_TRUE(suite().error.empty()) << suite().error;

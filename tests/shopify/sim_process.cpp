@@ -179,4 +179,21 @@ void migrate(const std::string& url) {
     db::apply_migrations(conn, db::load_migrations(std::string(ALATAR_SOURCE_DIR) + "/migrations"), Logger::null());
 }
 
+bool SimSuite::open(const std::string& profile, const std::vector<std::string>& shops,
+                    const std::vector<std::string>& extra_args) {
+    database.open();
+    if (database.get() == nullptr) {
+        error = database.why();
+        return false;
+    }
+    try {
+        migrate(database.url());
+        sim = std::make_unique<SimProcess>(profile, shops, extra_args);
+    } catch (const std::exception& e) {
+        error = std::string("suite set-up failed: ") + e.what();
+        return false;
+    }
+    return true;
+}
+
 }  // namespace alatar::shopify::testing

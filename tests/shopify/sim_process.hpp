@@ -5,8 +5,11 @@
 
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <string>
 #include <vector>
+
+#include "db/test_database.hpp"
 
 namespace alatar::shopify::testing {
 
@@ -47,5 +50,22 @@ std::map<std::string, std::int64_t> export_ground_truth(const std::string& shop,
 
 // Applies migrations/*.sql to the database at `url`.
 void migrate(const std::string& url);
+
+// A suite's shared state when its tests need both a migrated private database and a running simulator.
+// `error` says why either could not be set up: every test asserts it is empty, so a missing service fails each
+// test with the reason instead of skipping.
+struct SimSuite {
+    db::testing::SuiteDatabase database;
+    std::unique_ptr<SimProcess> sim;
+    std::string error;
+
+    // Returns whether both came up.
+    bool open(const std::string& profile, const std::vector<std::string>& shops,
+              const std::vector<std::string>& extra_args = {});
+    void close() {
+        sim.reset();
+        database.close();
+    }
+};
 
 }  // namespace alatar::shopify::testing

@@ -38,26 +38,16 @@ constexpr const char* kSeed = "4242";
 
 std::string today_utc() { return format_rfc3339(std::chrono::system_clock::now()).substr(0, 10); }
 
-struct Suite {
-    db::testing::SuiteDatabase database;
-    std::unique_ptr<testing::SimProcess> sim;
+struct Suite : testing::SimSuite {
     std::map<std::string, std::int64_t> ground_truth;  // records per export file of kShop
     // kShop's refund lines in the ground truth: units and merchandise subtotal (cents).
     std::int64_t refunded_units = 0;
     std::int64_t refunded_subtotal_cents = 0;
-    std::string error;
     void open() {
-        database.open();
-        if (database.get() == nullptr) {
-            error = database.why();
+        const std::string today = today_utc();
+        if (!SimSuite::open("tiny", {kShop, kTwinShop, kResumeShop, kGoneShop}, {"--seed", kSeed, "--today", today}))
             return;
-        }
         try {
-            testing::migrate(database.url());
-            const std::string today = today_utc();
-            sim = std::make_unique<testing::SimProcess>(
-                "tiny", std::vector<std::string>{kShop, kTwinShop, kResumeShop, kGoneShop},
-                std::vector<std::string>{"--seed", kSeed, "--today", today});
             const auto dir =
                 std::filesystem::temp_directory_path() / ("alatar-sync-truth-" + std::to_string(::getpid()));
             ground_truth = testing::export_ground_truth(kShop, "tiny", kSeed, today, dir.string());
@@ -108,10 +98,7 @@ class SyncTest : public ::testing::Test {
         return s;
     }
     static void SetUpTestSuite() { suite().open(); }
-    static void TearDownTestSuite() {
-        suite().sim.reset();
-        suite().database.close();
-    }
+    static void TearDownTestSuite() { suite().close(); }
 
     void SetUp() override {
         ASSERT_TRUE(suite().error.empty()) << suite().error;
