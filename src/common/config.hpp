@@ -92,6 +92,9 @@ struct Config {
     std::string amqp_prefix;            // names of the RabbitMQ exchanges and queues: <prefix>.work, <prefix>.dlq, ...
     Duration analysis_timeout{};        // an analysis with no progress for this long is failed by the workers
     std::string worker_metrics_listen;  // host:port of a worker's /metrics listener ("" = none)
+    Duration cache_retention{};         // a store's cache unused (not synced) this long is purged
+    Duration trace_retention{};         // trace spans older than this are purged
+    Duration retention_interval{};      // how often each worker runs the purge job (0 = not in this process)
     // Mobile sign-in (loginWithIdToken): the accepted audiences (empty: provider off) and the provider's JWKS.
     std::vector<std::string> google_client_ids;
     std::string google_jwks_url;
