@@ -9,6 +9,7 @@
 
 #include "agents/builtin_tools.hpp"
 #include "agents/llm_narrative.hpp"
+#include "agents/retention.hpp"
 #include "agents/store_sync.hpp"
 #include "agents/worker.hpp"
 #include "agents/worker_metrics.hpp"
@@ -149,6 +150,7 @@ int run_worker_command(alatar::app::Args args, const WorkerExtension& extension)
                       options};
         auto extra = extension ? extension(pool, config, log) : nullptr;
         const auto metrics = start_worker_metrics(pool, config, log, default_worker_name());
+        const auto retention = start_retention_job(config, log);  // nullptr when retention_interval is 0
         int signal = 0;
         sigwait(&stop_signals, &signal);
         log.info("stopping", {{"signal", signal}});

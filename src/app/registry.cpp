@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "actions/worker_actions.hpp"
+#include "agents/retention.hpp"
 #include "agents/worker_command.hpp"
 #include "api/api_command.hpp"
 #include "app/dev_command.hpp"
@@ -24,6 +25,8 @@ std::span<const Command> commands() {
         {"api", "run the API server (GraphQL over HTTP and WebSocket) until SIGTERM", &alatar::api::run_api_command},
         {"worker", "run the agents: consume the work queues until SIGTERM", &alatar::actions::run_worker_with_actions},
         {"keys", "generate a master key, or re-encrypt stored secrets under the newest key", &run_keys_command},
+        {"retention", "purge now what is past its retention age (cached Shopify data, trace spans)",
+         &alatar::agents::run_retention_command},
     };
     return kCommands;
 }
