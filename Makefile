@@ -7,12 +7,13 @@ TEST_BUILD_DIR ?= build-asan
 CMAKE_GENERATOR ?= Ninja
 
 .PHONY: help bootstrap build build-test test test-only demo lint format services-start services-stop bench eval fuzz chaos clean \
-	bench-graphql
+	bench-graphql loadtest
 
 help:
 	@echo "make demo   install what is missing, build, start everything, print the URL and a demo login"
 	@echo "make test   install what is missing, build, start private services, run every suite"
 	@echo "make build  build/alatar and build/alatar-shopify-sim (optimized, debug info)"
+	@echo "make loadtest  500 merchants of mixed traffic against two APIs and two workers (LOADTEST_ARGS=...)"
 
 bootstrap:
 	@scripts/bootstrap
@@ -55,6 +56,12 @@ bench: bootstrap
 # (scripts/eval; writes bench/results/eval-<date>.md, fails when a target is missed).
 eval: bootstrap
 	@scripts/eval
+
+# 500 merchants with linked simulator stores, mixed traffic for 120 s against two `alatar api` and two
+# `alatar worker` (scripts/loadtest; writes bench/results/loadtest-<date>.md, fails when a goal is missed).
+# e.g. make loadtest LOADTEST_ARGS="--merchants 100 --duration 60"
+loadtest: bootstrap
+	@scripts/loadtest $(LOADTEST_ARGS)
 
 # The GraphQL engine against graphql-js (bench/graphql/run.sh; writes bench/results/graphql-<date>.md).
 bench-graphql: bootstrap
