@@ -5,6 +5,7 @@
 #include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
 #include <boost/json/serialize.hpp>
+#include <cmath>
 #include <condition_variable>
 #include <iostream>
 #include <mutex>
@@ -183,7 +184,7 @@ std::string RetentionReport::to_json() const {
         {"cache_rows", std::move(rows)},
         {"trace_spans", trace_spans},
         {"batches", batches},
-        {"duration_ms", duration_ms},
+        {"duration_ms", std::llround(duration_ms)},
     });
 }
 
