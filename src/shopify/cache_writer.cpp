@@ -202,24 +202,35 @@ constexpr std::string_view kRefundLineBatch =
     "line_item_gid = EXCLUDED.line_item_gid, quantity = EXCLUDED.quantity, "
     "subtotal_amount = EXCLUDED.subtotal_amount, fetched_at = now(), expires_at = EXCLUDED.expires_at";
 
-// Rows keyed by gid, last version wins, in first-seen order.
+// Rows (serialised JSON objects) keyed by gid, last version wins, in first-seen order.
 class RowBatch {
   public:
-    void add(const std::string& gid, json::object row) {
+    void add(const std::string& gid, const json::object& row) {
+        std::string text = json::serialize(row);
         const auto [it, inserted] = index_.try_emplace(gid, rows_.size());
         if (inserted) {
-            rows_.emplace_back(std::move(row));
+            rows_.push_back(std::move(text));
         } else {
-            rows_[it->second] = std::move(row);
+            rows_[it->second] = std::move(text);
         }
     }
     void write(db::Transaction& tx, std::string_view sql, const std::string& store, double ttl_s) const {
         if (rows_.empty()) return;
-        tx.exec(sql, db::Params{store, ttl_s, db::Json{json::serialize(rows_)}});
+        std::size_t size = 2;
+        for (const auto& r : rows_) size += r.size() + 1;
+        std::string array;
+        array.reserve(size);
+        array += '[';
+        for (const auto& r : rows_) {
+            if (array.size() > 1) array += ',';
+            array += r;
+        }
+        array += ']';
+        tx.exec(sql, db::Params{store, ttl_s, db::Json{std::move(array)}});
     }
 
   private:
-    json::array rows_;
+    std::vector<std::string> rows_;
     std::unordered_map<std::string, std::size_t> index_;
 };
 
@@ -304,39 +315,72 @@ void write_one(db::Transaction& tx, const std::string& store, double ttl_s, cons
 
 }  // namespace
 
-void CacheWriter::add(BulkObject object) {
-    batch_.push_back(std::move(object));
-    if (batch_.size() >= kBatchSize) flush();
+// Orders, line items and refunds become their row as they come (the node itself is not kept); the rarer types
+// are kept as nodes and written one statement each.
+struct CacheWriter::Batch {
+    RowBatch orders;
+    RowBatch line_items;
+    RowBatch refunds;
+    RowBatch refund_lines;
+    std::vector<BulkObject> others;
+    std::map<std::string, std::int64_t, std::less<>> types;  // nodes per type, for written()
+    std::size_t size = 0;
+
+    void write(db::Pool& pool, const std::string& store, double ttl_s) const {
+        pool.transact_blocking([&](db::Transaction& tx) {
+            for (const auto& obj : others) write_one(tx, store, ttl_s, obj);
+            orders.write(tx, kOrderBatch, store, ttl_s);  // before their line items (foreign key)
+            line_items.write(tx, kLineItemBatch, store, ttl_s);
+            refunds.write(tx, kRefundBatch, store, ttl_s);  // after their orders, before their lines
+            refund_lines.write(tx, kRefundLineBatch, store, ttl_s);
+        });
+    }
+};
+
+CacheWriter::CacheWriter(db::Pool& pool, std::string store_id, std::chrono::milliseconds ttl)
+    : pool_(pool), store_id_(std::move(store_id)), ttl_(ttl), batch_(std::make_unique<Batch>()) {}
+
+CacheWriter::~CacheWriter() {
+    if (in_flight_.valid()) in_flight_.wait();
+}
+
+void CacheWriter::add(const BulkObject& obj) {
+    Batch& b = *batch_;
+    if (obj.type == "Order") {
+        b.orders.add(obj.id, order_row(obj));
+    } else if (obj.type == "LineItem") {
+        if (obj.parent_id) b.line_items.add(obj.id, line_item_row(obj));
+    } else if (obj.type == "Refund") {
+        if (obj.parent_id) b.refunds.add(obj.id, refund_row(obj));
+    } else if (obj.type == "RefundLineItem") {
+        if (obj.parent_id) b.refund_lines.add(obj.id, refund_line_row(obj));
+    } else {
+        b.others.push_back(obj);
+    }
+    ++b.types[obj.type];
+    if (++b.size >= kBatchSize) submit();
+}
+
+void CacheWriter::submit() {
+    if (batch_->size == 0) return;
+    wait();  // one batch at a time, in order: a batch's rows may refer to the rows of the one before
+    std::shared_ptr<const Batch> batch(std::move(batch_));
+    batch_ = std::make_unique<Batch>();
+    in_flight_ = std::async(std::launch::async, [&pool = pool_, store = store_id_,
+                                                 ttl_s = std::chrono::duration<double>(ttl_).count(), batch] {
+        batch->write(pool, store, ttl_s);
+        return batch->types;
+    });
+}
+
+void CacheWriter::wait() {
+    if (!in_flight_.valid()) return;
+    for (const auto& [type, n] : in_flight_.get()) written_[type] += n;
 }
 
 void CacheWriter::flush() {
-    if (batch_.empty()) return;
-    const double ttl_s = std::chrono::duration<double>(ttl_).count();
-    pool_.transact_blocking([&](db::Transaction& tx) {
-        RowBatch orders;
-        RowBatch line_items;
-        RowBatch refunds;
-        RowBatch refund_lines;
-        for (const auto& obj : batch_) {
-            if (obj.type == "Order") {
-                orders.add(obj.id, order_row(obj));
-            } else if (obj.type == "LineItem") {
-                if (obj.parent_id) line_items.add(obj.id, line_item_row(obj));
-            } else if (obj.type == "Refund") {
-                if (obj.parent_id) refunds.add(obj.id, refund_row(obj));
-            } else if (obj.type == "RefundLineItem") {
-                if (obj.parent_id) refund_lines.add(obj.id, refund_line_row(obj));
-            } else {
-                write_one(tx, store_id_, ttl_s, obj);
-            }
-        }
-        orders.write(tx, kOrderBatch, store_id_, ttl_s);  // before their line items (foreign key)
-        line_items.write(tx, kLineItemBatch, store_id_, ttl_s);
-        refunds.write(tx, kRefundBatch, store_id_, ttl_s);  // after their orders, before their lines
-        refund_lines.write(tx, kRefundLineBatch, store_id_, ttl_s);
-    });
-    for (const auto& obj : batch_) ++written_[obj.type];
-    batch_.clear();
+    submit();
+    wait();
 }
 
 std::vector<BulkObject> flatten_node(const json::object& node, const std::vector<std::string>& children) {

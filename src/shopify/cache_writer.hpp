@@ -6,7 +6,9 @@
 // harmless, so a retried page or an overlapping window cannot duplicate anything.
 #include <chrono>
 #include <cstdint>
+#include <future>
 #include <map>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -20,23 +22,36 @@ namespace alatar::shopify {
 
 class CacheWriter {
   public:
-    static constexpr std::size_t kBatchSize = 500;
+    static constexpr std::size_t kBatchSize = 2000;
 
-    CacheWriter(db::Pool& pool, std::string store_id, std::chrono::milliseconds ttl)
-        : pool_(pool), store_id_(std::move(store_id)), ttl_(ttl) {}
+    CacheWriter(db::Pool& pool, std::string store_id, std::chrono::milliseconds ttl);
+    // Waits for a batch still being written (its failure is then lost: flush() is what reports one).
+    ~CacheWriter();
+    CacheWriter(const CacheWriter&) = delete;
+    CacheWriter& operator=(const CacheWriter&) = delete;
 
-    // Queues one node; writes a batch (one transaction) when full. Types without a table are ignored.
-    void add(BulkObject object);
+    // Queues one node (orders, line items and refunds already as the row they become). A full batch is written
+    // (one transaction) on a thread of its own while the caller reads on: the parsing and the database work
+    // overlap. Batches are written one at a time, in order. Types without a table are ignored.
+    void add(const BulkObject& object);
+    // Writes everything queued and waits for it; rethrows the failure of any batch.
     void flush();
 
-    // Rows written per type ("Product", "Order", ...).
+    // Rows written per type ("Product", "Order", ...), up to the last flush.
     const std::map<std::string, std::int64_t, std::less<>>& written() const noexcept { return written_; }
 
   private:
+    struct Batch;
+    // Hands the queued batch over to be written, after the one before it is done.
+    void submit();
+    // Waits for the batch being written; rethrows its failure.
+    void wait();
+
     db::Pool& pool_;
     std::string store_id_;
     std::chrono::milliseconds ttl_;
-    std::vector<BulkObject> batch_;
+    std::unique_ptr<Batch> batch_;
+    std::future<std::map<std::string, std::int64_t, std::less<>>> in_flight_;
     std::map<std::string, std::int64_t, std::less<>> written_;
 };
 

@@ -43,6 +43,25 @@ TEST(BulkJsonl, ChildrenFarFromTheirParentKeepTheirParent) {
     EXPECT_EQ(got[1].fields.at("title").as_string(), "70");
 }
 
+TEST(BulkJsonl, ObjectsKeptByTheCallerOutliveTheirLineAndTheAssembler) {
+    // Each line is parsed into an arena of its own: copies must keep it alive (ASan checks the reads below).
+    std::vector<BulkObject> kept;
+    {
+        BulkAssembler assembler([&](const BulkObject& o) { kept.push_back(o); });
+        assembler.add_line(R"({"id":"gid://shopify/Order/7","name":"a name longer than the small-string buffer",)"
+                           R"("tags":["x","y"],"totalPriceSet":{"shopMoney":{"amount":"12.50"}}})");
+        assembler.add_line(R"({"id":"gid://shopify/LineItem/8","__parentId":"gid://shopify/Order/7","quantity":3})");
+    }
+    ASSERT_EQ(kept.size(), 2U);
+    EXPECT_EQ(kept[0].fields.at("name").as_string(), "a name longer than the small-string buffer");
+    EXPECT_EQ(kept[0].fields.at("tags").as_array().size(), 2U);
+    EXPECT_EQ(kept[0].fields.at("totalPriceSet").at("shopMoney").at("amount").as_string(), "12.50");
+    const BulkObject moved = std::move(kept[1]);
+    kept.clear();
+    EXPECT_EQ(moved.fields.at("quantity").as_int64(), 3);
+    EXPECT_EQ(moved.parent_id, "gid://shopify/Order/7");
+}
+
 TEST(BulkJsonl, ChildrenBeforeTheirParentsAreHeldUntilTheParentArrives) {
     Seen seen;
     BulkAssembler assembler(std::ref(seen));
