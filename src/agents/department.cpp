@@ -113,7 +113,8 @@ mq::Decision DepartmentRunner::on_dispatch(const mq::Delivery& delivery) {
     if (!claim) return mq::Decision::ack();
 
     // 2. Run the tool calls.
-    Trace trace{request_id};
+    CommittedSpans exported_spans{options_.span_sink};
+    Trace trace{request_id, &exported_spans};
     std::optional<SpanTimer> task_span;
     task_span.emplace(trace, "department." + claim->name, "agent", root_span_id(request_id));
     task_span->set("department", claim->department);
@@ -199,6 +200,7 @@ mq::Decision DepartmentRunner::on_dispatch(const mq::Delivery& delivery) {
             }
         },
         {}, Deadline::after(options_.step_timeout));
+    exported_spans.committed();
     if (failure) {
         log_.warning(
             "task attempt failed",

@@ -25,6 +25,7 @@ namespace alatar::agents {
 
 class ToolRegistry;
 class StoreDataSource;
+class SpanSink;
 
 struct DepartmentOptions {
     std::string worker_name{"worker"};
@@ -32,6 +33,7 @@ struct DepartmentOptions {
     mq::RetryTier max_retry_tier{mq::RetryTier::k5m};  // cap of the backoff between attempts
     std::chrono::milliseconds task_timeout{330000};    // all tool calls of one attempt (a first backfill: 5 min)
     std::chrono::milliseconds step_timeout{10000};     // claim and settle transactions
+    SpanSink* span_sink{nullptr};                      // also receives committed spans (the OTLP exporter)
 };
 
 class DepartmentRunner {

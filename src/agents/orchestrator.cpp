@@ -199,15 +199,18 @@ Orchestrator::Orchestrator(db::Pool& pool, Logger log, OrchestratorOptions optio
 
 void Orchestrator::on_requested(const mq::Envelope& envelope) {
     const std::string request_id{envelope.payload.at("request_id").as_string()};
+    CommittedSpans spans{options_.span_sink};
     pool_.transact_blocking(
         [&](db::Transaction& tx) {
             if (!first_delivery(tx, kOrchestratorConsumer, envelope.id)) return;
-            plan(tx, request_id, envelope.trace_id);
+            plan(tx, request_id, envelope.trace_id, spans);
         },
         {}, Deadline::after(options_.step_timeout));
+    spans.committed();
 }
 
-void Orchestrator::plan(db::Transaction& tx, const std::string& request_id, const std::string& trace_id) {
+void Orchestrator::plan(db::Transaction& tx, const std::string& request_id, const std::string& trace_id,
+                        CommittedSpans& spans) {
     const auto req = tx.exec(
         "SELECT r.status, r.prompt, r.store_id::text, coalesce(s.timezone, 'UTC'), coalesce(s.currency, 'USD') "
         "FROM analysis_requests r LEFT JOIN shopify_stores s ON s.id = r.store_id WHERE r.id = $1 FOR UPDATE OF r",
@@ -215,7 +218,7 @@ void Orchestrator::plan(db::Transaction& tx, const std::string& request_id, cons
     if (req.empty()) throw Error(ErrorCode::kNotFound, "analysis request " + request_id + " not found");
     if (req.get<std::string>(0, 0) != "QUEUED") return;  // already planned, or cancelled before we got here
 
-    Trace trace{request_id};
+    Trace trace{request_id, &spans};
     SpanTimer span{trace, "orchestrator.plan", "agent", root_span_id(request_id)};
     span.set("worker", options_.worker_name);
     set_status(tx, request_id, "PLANNING");
@@ -266,11 +269,12 @@ void Orchestrator::plan(db::Transaction& tx, const std::string& request_id, cons
     record_event(tx, request_id, contract::kEventStatusChanged);
     span.end();
     trace.flush(tx);
-    advance(tx, request_id, trace_id);
+    advance(tx, request_id, trace_id, spans);
 }
 
 void Orchestrator::on_result(const mq::Envelope& envelope) {
     const std::string request_id{envelope.payload.at("request_id").as_string()};
+    CommittedSpans spans{options_.span_sink};
     pool_.transact_blocking(
         [&](db::Transaction& tx) {
             if (!first_delivery(tx, kResultsConsumer, envelope.id)) return;
@@ -278,12 +282,14 @@ void Orchestrator::on_result(const mq::Envelope& envelope) {
                 tx.exec("SELECT status FROM analysis_requests WHERE id = $1 FOR UPDATE", db::Params{request_id});
             if (req.empty()) throw Error(ErrorCode::kNotFound, "analysis request " + request_id + " not found");
             if (req.get<std::string>(0, 0) != "RUNNING") return;  // finished, cancelled or failed meanwhile
-            advance(tx, request_id, envelope.trace_id);
+            advance(tx, request_id, envelope.trace_id, spans);
         },
         {}, Deadline::after(options_.step_timeout));
+    spans.committed();
 }
 
-void Orchestrator::advance(db::Transaction& tx, const std::string& request_id, const std::string& trace_id) {
+void Orchestrator::advance(db::Transaction& tx, const std::string& request_id, const std::string& trace_id,
+                           CommittedSpans& spans) {
     std::vector<TaskRow> tasks = load_tasks(tx, request_id);
     std::map<std::string, TaskRow*> by_id;
     for (auto& t : tasks) by_id[t.id] = &t;
@@ -335,7 +341,7 @@ void Orchestrator::advance(db::Transaction& tx, const std::string& request_id, c
     }
 
     // Every task finished: review.
-    Trace trace{request_id};
+    Trace trace{request_id, &spans};
     SpanTimer span{trace, "orchestrator.review", "agent", root_span_id(request_id)};
     span.set("worker", options_.worker_name);
     tx.exec("UPDATE analysis_requests SET progress = 0.9 WHERE id = $1 AND progress < 0.9", db::Params{request_id});

@@ -25,9 +25,13 @@ class Transaction;
 
 namespace alatar::agents {
 
+class CommittedSpans;
+class SpanSink;
+
 struct OrchestratorOptions {
     std::string worker_name{"worker"};
     std::chrono::milliseconds step_timeout{10000};  // one message's transaction
+    SpanSink* span_sink{nullptr};                   // also receives committed spans (the OTLP exporter)
 };
 
 class Orchestrator {
@@ -43,8 +47,9 @@ class Orchestrator {
     std::size_t fail_stalled(std::chrono::milliseconds stalled_for);
 
   private:
-    void plan(db::Transaction& tx, const std::string& request_id, const std::string& trace_id);
-    void advance(db::Transaction& tx, const std::string& request_id, const std::string& trace_id);
+    void plan(db::Transaction& tx, const std::string& request_id, const std::string& trace_id, CommittedSpans& spans);
+    void advance(db::Transaction& tx, const std::string& request_id, const std::string& trace_id,
+                 CommittedSpans& spans);
 
     db::Pool& pool_;
     Logger log_;

@@ -57,9 +57,30 @@ boost::json::object mask_attributes(const boost::json::object& attributes) {
     return out;
 }
 
+void CommittedSpans::stage(const db::Transaction& tx, const std::string& request_id, const std::vector<Span>& spans) {
+    if (sink_ == nullptr) return;
+    if (tx.attempt() != attempt_) {
+        staged_.clear();  // the earlier attempt rolled back
+        attempt_ = tx.attempt();
+    }
+    for (const auto& s : spans) staged_.push_back(RequestSpan{request_id, s});
+}
+
+void CommittedSpans::committed() noexcept {
+    if (sink_ == nullptr || staged_.empty()) return;
+    sink_->accept(std::move(staged_));
+    staged_.clear();
+    attempt_ = 0;
+}
+
 void Trace::add(Span span) { spans_.push_back(std::move(span)); }
 
 void Trace::flush(db::Transaction& tx) {
+    for (auto& s : spans_) {
+        s.attributes = mask_attributes(s.attributes);
+        if (s.error) s.error = redact(*s.error);
+    }
+    if (committed_ != nullptr) committed_->stage(tx, request_id_, spans_);
     if (spans_.empty()) return;
     boost::json::array rows;
     rows.reserve(spans_.size());
@@ -69,9 +90,9 @@ void Trace::flush(db::Transaction& tx) {
                                 {"kind", s.kind},
                                 {"started_at", format_rfc3339(s.started_at)},
                                 {"duration_ms", s.duration_ms},
-                                {"attributes", mask_attributes(s.attributes)}};
+                                {"attributes", s.attributes}};
         row["parent_id"] = s.parent_id ? boost::json::value(*s.parent_id) : boost::json::value(nullptr);
-        row["error"] = s.error ? boost::json::value(redact(*s.error)) : boost::json::value(nullptr);
+        row["error"] = s.error ? boost::json::value(*s.error) : boost::json::value(nullptr);
         rows.push_back(std::move(row));
     }
     tx.exec(

@@ -29,6 +29,42 @@ struct Span {
     std::optional<std::string> error;
 };
 
+// A span with the request it belongs to, as handed to a SpanSink.
+struct RequestSpan {
+    std::string request_id;
+    Span span;
+};
+
+// Receives spans (already masked) once the transaction that stored them has committed: the OTLP exporter.
+// accept() is called on the agent's thread, so it must return at once and never throw.
+class SpanSink {
+  public:
+    SpanSink() = default;
+    virtual ~SpanSink() = default;
+    SpanSink(const SpanSink&) = delete;
+    SpanSink& operator=(const SpanSink&) = delete;
+    SpanSink(SpanSink&&) = delete;
+    SpanSink& operator=(SpanSink&&) = delete;
+
+    virtual void accept(std::vector<RequestSpan> spans) noexcept = 0;
+};
+
+// The spans Trace::flush stored in one transaction, handed to the sink by committed() once that transaction
+// returned (so a rollback never exports). A re-run of the transaction (serialization failure) replaces what the
+// earlier attempt staged. Without a sink it only drops what it is given.
+class CommittedSpans {
+  public:
+    explicit CommittedSpans(SpanSink* sink) noexcept : sink_(sink) {}
+
+    void stage(const db::Transaction& tx, const std::string& request_id, const std::vector<Span>& spans);
+    void committed() noexcept;
+
+  private:
+    SpanSink* sink_;
+    int attempt_{0};
+    std::vector<RequestSpan> staged_;
+};
+
 // A random 16-hex-digit span id.
 std::string new_span_id();
 // The root span of a request: derived from its id so every worker names the same parent.
@@ -39,7 +75,9 @@ boost::json::object mask_attributes(const boost::json::object& attributes);
 
 class Trace {
   public:
-    explicit Trace(std::string request_id) : request_id_(std::move(request_id)) {}
+    // `committed` (optional, must outlive the trace) also receives what flush() stores, for export.
+    explicit Trace(std::string request_id, CommittedSpans* committed = nullptr)
+        : request_id_(std::move(request_id)), committed_(committed) {}
 
     const std::string& request_id() const noexcept { return request_id_; }
     void add(Span span);
@@ -49,6 +87,7 @@ class Trace {
 
   private:
     std::string request_id_;
+    CommittedSpans* committed_;
     std::vector<Span> spans_;
 };
 

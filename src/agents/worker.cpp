@@ -20,11 +20,13 @@ Worker::Worker(db::Pool& pool, mq::AmqpUrl url, mq::Names names, ToolRegistry to
       tools_(std::move(tools)),
       log_(std::move(log)),
       options_(std::move(options)),
-      orchestrator_(pool_, log_.child("orchestrator"), OrchestratorOptions{.worker_name = options_.name}),
+      orchestrator_(pool_, log_.child("orchestrator"),
+                    OrchestratorOptions{.worker_name = options_.name, .span_sink = options_.span_sink}),
       departments_(pool_, tools_, data_source, log_.child("department"),
                    DepartmentOptions{.worker_name = options_.name,
                                      .max_errors = options_.max_tool_errors,
-                                     .max_retry_tier = options_.max_retry_tier}) {
+                                     .max_retry_tier = options_.max_retry_tier,
+                                     .span_sink = options_.span_sink}) {
     declare_worker_topology(url_, names_, options_.delivery_limit);
     publisher_ = std::make_unique<mq::Publisher>(
         url_, log_.child("publisher"), mq::PublisherOptions{.connect = {.connection_name = "alatar-worker-publisher"}});

@@ -29,6 +29,7 @@ class Pool;
 namespace alatar::agents {
 
 class StoreDataSource;
+class SpanSink;
 
 struct WorkerOptions {
     std::string name{"worker"};  // assigned_worker in agent_tasks, span attribute
@@ -44,6 +45,7 @@ struct WorkerOptions {
     std::chrono::milliseconds analysis_timeout{std::chrono::minutes{10}};  // no progress for this long: FAILED
     std::chrono::milliseconds sweep_interval{std::chrono::seconds{5}};
     OutboxRelayOptions relay;
+    SpanSink* span_sink{nullptr};  // also receives committed trace spans (the OTLP exporter); outlives the worker
 };
 
 class Worker {

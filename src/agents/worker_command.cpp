@@ -9,6 +9,7 @@
 
 #include "agents/builtin_tools.hpp"
 #include "agents/llm_narrative.hpp"
+#include "agents/otlp_exporter.hpp"
 #include "agents/retention.hpp"
 #include "agents/store_sync.hpp"
 #include "agents/worker.hpp"
@@ -139,6 +140,8 @@ int run_worker_command(alatar::app::Args args, const WorkerExtension& extension)
         WorkerOptions options = std::move(parsed->options);
         options.name = default_worker_name();
         options.analysis_timeout = config.analysis_timeout;
+        const auto otlp = make_otlp_exporter(config, log);  // outlives the worker; nullptr when not configured
+        options.span_sink = otlp.get();
         db::Pool pool{db::pool_options(config), log.child("db")};
         WorkerStoreData store_data{pool, config, log};
         Worker worker{pool,

@@ -89,6 +89,18 @@ std::string check_amqp_url(std::string_view v) {
 std::string check_http_url(std::string_view v) {
     return starts_with_any(v, {"http://", "https://"}, "expected an http:// or https:// URL");
 }
+std::string check_optional_http_url(std::string_view v) { return v.empty() ? "" : check_http_url(v); }
+// "Name=value,Name=value" (OTEL_EXPORTER_OTLP_HEADERS syntax); the values are secret, so never echoed.
+std::string check_header_list(std::string_view v) {
+    while (!v.empty()) {
+        const auto comma = v.find(',');
+        const auto item = v.substr(0, comma);
+        const auto eq = item.find('=');
+        if (eq == std::string_view::npos || eq == 0) return "expected Name=value pairs separated by commas";
+        v = comma == std::string_view::npos ? std::string_view{} : v.substr(comma + 1);
+    }
+    return "";
+}
 std::string check_shop_url_template(std::string_view v) {
     if (auto e = check_http_url(v); !e.empty()) return e;
     if (v.find("{shop}") == std::string_view::npos) return "expected a URL template containing {shop}";
@@ -167,6 +179,9 @@ std::span<const KeySpec> key_table() {
         {"analysis_timeout", &Config::analysis_timeout, "10m", S::kPublic, range(1000, kMsPerDay)},
         {"worker_metrics_listen", &Config::worker_metrics_listen, "127.0.0.1:9465", S::kPublic,
          valid(check_optional_host_port)},
+        {"otlp_traces_endpoint", &Config::otlp_traces_endpoint, "", S::kUrlPassword, valid(check_optional_http_url)},
+        {"otlp_service_name", &Config::otlp_service_name, "alatar-worker", S::kPublic, valid(check_word)},
+        {"otlp_headers", &Config::otlp_headers, "", S::kSecret, valid(check_header_list)},
         {"cache_retention", &Config::cache_retention, "30d", S::kPublic, range(kMsPerHour, 3650 * kMsPerDay)},
         {"trace_retention", &Config::trace_retention, "30d", S::kPublic, range(kMsPerHour, 3650 * kMsPerDay)},
         {"retention_interval", &Config::retention_interval, "1h", S::kPublic, range(0, 7 * kMsPerDay)},

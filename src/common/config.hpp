@@ -92,9 +92,14 @@ struct Config {
     std::string amqp_prefix;            // names of the RabbitMQ exchanges and queues: <prefix>.work, <prefix>.dlq, ...
     Duration analysis_timeout{};        // an analysis with no progress for this long is failed by the workers
     std::string worker_metrics_listen;  // host:port of a worker's /metrics listener ("" = none)
-    Duration cache_retention{};         // a store's cache unused (not synced) this long is purged
-    Duration trace_retention{};         // trace spans older than this are purged
-    Duration retention_interval{};      // how often each worker runs the purge job (0 = not in this process)
+    // OTLP/HTTP JSON trace export from the workers: the collector's full URL ("" = off), the resource's
+    // service.name, and extra request headers "Name=value,Name=value" (secret: e.g. an Authorization header).
+    std::string otlp_traces_endpoint;
+    std::string otlp_service_name;
+    std::string otlp_headers;       // secret
+    Duration cache_retention{};     // a store's cache unused (not synced) this long is purged
+    Duration trace_retention{};     // trace spans older than this are purged
+    Duration retention_interval{};  // how often each worker runs the purge job (0 = not in this process)
     // Mobile sign-in (loginWithIdToken): the accepted audiences (empty: provider off) and the provider's JWKS.
     std::vector<std::string> google_client_ids;
     std::string google_jwks_url;
