@@ -145,7 +145,7 @@ TEST_F(RetentionSimTest, AfterAPurgeTheNextSyncBackfillsTheSimulatorsDataAgain) 
             db::Params{store});
         tx.exec("ALTER TABLE store_sync_state ENABLE TRIGGER store_sync_state_updated_at");
     });
-    // Within the TTL nothing would be fetched; after the purge the store is as if never synced.
+    // Without the purge the next ensure_fresh would fetch changes only; after it the store is as if never synced.
     RetentionOptions options;
     options.database_url = suite().database.url();
     options.cache_retention = std::chrono::hours(24 * 30);
