@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
+#include <cctype>
 #include <charconv>
 #include <cmath>
 #include <random>
@@ -83,7 +84,89 @@ std::optional<std::string> string_member(const json::object& o, std::string_view
     return std::string(v->get_string());
 }
 
+bool is_name_char(char c) { return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '_'; }
+
+// The outcome a failed call reports (the vocabulary of alatar_shopify_requests_total{outcome}).
+std::string failure_outcome(const std::exception& e) {
+    if (dynamic_cast<const TokenRevoked*>(&e) != nullptr) return "auth_failed";
+    if (const auto* api = dynamic_cast<const ShopifyApiError*>(&e)) {
+        return api->http_status() == 401 || api->http_status() == 403 ? "auth_failed" : "error";
+    }
+    if (const auto* err = dynamic_cast<const Error*>(&e)) {
+        if (err->code() == ErrorCode::kTimeout) return "timeout";
+        if (err->code() == ErrorCode::kRateLimited) return "throttled";
+    }
+    return "error";
+}
+
+// Tells `observer` (when there is one) how a call went, once it is over.
+class CallReporter {
+  public:
+    CallReporter(CallObserver* observer, std::string operation) : observer_(observer) {
+        record_.operation = std::move(operation);
+        record_.started_at = std::chrono::system_clock::now();
+    }
+    CallRecord& record() noexcept { return record_; }
+    void succeeded() { finish("success", std::nullopt); }
+    void failed(const std::exception& e) { finish(failure_outcome(e), e.what()); }
+
+  private:
+    void finish(std::string outcome, std::optional<std::string> error) {
+        if (observer_ == nullptr) return;
+        record_.duration_ms =
+            std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start_).count();
+        record_.outcome = std::move(outcome);
+        record_.error = std::move(error);
+        observer_->on_call(record_);
+    }
+
+    CallObserver* observer_;
+    CallRecord record_;
+    std::chrono::steady_clock::time_point start_ = std::chrono::steady_clock::now();
+};
+
 }  // namespace
+
+std::string operation_name(std::string_view document) {
+    std::size_t i = 0;
+    const auto skip_ignored = [&] {  // white space, commas and comments
+        while (i < document.size()) {
+            const char c = document[i];
+            if (c == '#') {
+                while (i < document.size() && document[i] != '\n') ++i;
+            } else if (std::isspace(static_cast<unsigned char>(c)) != 0 || c == ',') {
+                ++i;
+            } else {
+                return;
+            }
+        }
+    };
+    const auto read_name = [&] {
+        skip_ignored();
+        const std::size_t begin = i;
+        while (i < document.size() && is_name_char(document[i])) ++i;
+        return std::string(document.substr(begin, i - begin));
+    };
+    std::string type = read_name();
+    if (type.empty()) type = "query";  // the shorthand `{ ... }`
+    if (type != "query" && type != "mutation" && type != "subscription") return "graphql";
+    if (std::string name = read_name(); !name.empty()) return type + " " + name;
+    skip_ignored();
+    if (i < document.size() && document[i] == '(') {  // variable definitions (no nested parentheses)
+        while (i < document.size() && document[i] != ')') ++i;
+        ++i;
+    }
+    skip_ignored();
+    if (i >= document.size() || document[i] != '{') return type;
+    ++i;
+    std::string field = read_name();
+    skip_ignored();
+    if (i < document.size() && document[i] == ':') {  // an alias: the field comes after it
+        ++i;
+        field = read_name();
+    }
+    return field.empty() ? type : type + " " + field;
+}
 
 std::optional<QueryCost> parse_query_cost(const json::value& response) {
     const auto* cost = at_path(response, {"extensions", "cost"});
@@ -150,7 +233,33 @@ std::optional<QueryCost> AdminClient::last_cost(const std::string& shop_domain) 
 }
 
 GraphqlResponse AdminClient::query(const ShopCredentials& shop, std::string_view document,
-                                   const json::object& variables, Deadline deadline) {
+                                   const json::object& variables, Deadline deadline, CallObserver* observer) {
+    CallReporter report(observer, operation_name(document));
+    Progress progress;
+    const auto copy_progress = [&] {
+        CallRecord& r = report.record();
+        r.attempts = progress.attempts;
+        r.http_status = progress.http_status;
+        r.throttle_wait_ms = progress.throttle_wait_ms;
+        if (progress.cost) {
+            r.requested_cost = progress.cost->requested;
+            r.actual_cost = progress.cost->actual;
+        }
+    };
+    try {
+        GraphqlResponse response = send_with_retries(shop, document, variables, deadline, progress);
+        copy_progress();
+        report.succeeded();
+        return response;
+    } catch (const std::exception& e) {
+        copy_progress();
+        report.failed(e);
+        throw;
+    }
+}
+
+GraphqlResponse AdminClient::send_with_retries(const ShopCredentials& shop, std::string_view document,
+                                               const json::object& variables, Deadline deadline, Progress& progress) {
     HttpRequest request;
     request.method = "POST";
     request.url = endpoint(shop);
@@ -162,7 +271,10 @@ GraphqlResponse AdminClient::query(const ShopCredentials& shop, std::string_view
     std::string last_problem = "no attempt made";
     ErrorCode last_code = ErrorCode::kUpstreamUnavailable;
     for (int attempt = 1; attempt <= options_.max_attempts; ++attempt) {
-        pause_within(pacing_wait(shop.shop_domain, document), deadline, "waiting for the rate-limit bucket");
+        const milliseconds paced = pacing_wait(shop.shop_domain, document);
+        pause_within(paced, deadline, "waiting for the rate-limit bucket");
+        progress.throttle_wait_ms += static_cast<double>(paced.count());
+        progress.attempts = attempt;
         const auto started = std::chrono::steady_clock::now();
         const Deadline attempt_deadline = deadline.min(Deadline::after(options_.attempt_timeout));
         std::optional<milliseconds> wait;  // set when this attempt should be retried
@@ -174,6 +286,8 @@ GraphqlResponse AdminClient::query(const ShopCredentials& shop, std::string_view
             const json::value body = json::parse(res.body, ec);
             const auto cost = ec ? std::nullopt : parse_query_cost(body);
             if (cost) record_cost(shop.shop_domain, document, *cost);
+            progress.http_status = res.status;
+            if (cost) progress.cost = cost;
             log_.info("shopify call", {{"shop", shop.shop_domain},
                                        {"status", static_cast<std::int64_t>(res.status)},
                                        {"attempt", attempt},
@@ -193,6 +307,7 @@ GraphqlResponse AdminClient::query(const ShopCredentials& shop, std::string_view
                 }
                 if (!wait) wait = backoff(attempt);
                 *wait = std::max(*wait, milliseconds(1));
+                if (attempt < options_.max_attempts) progress.throttle_wait_ms += static_cast<double>(wait->count());
             } else if (res.status >= 500) {
                 last_problem = "Shopify answered HTTP " + std::to_string(res.status);
                 last_code = ErrorCode::kUpstreamUnavailable;
@@ -235,11 +350,11 @@ std::int64_t AdminClient::paginate(
     const ShopCredentials& shop, std::string_view document, json::object variables,
     const std::vector<std::string>& path, Deadline deadline,
     const std::function<void(const json::array&, const std::optional<std::string>&)>& on_page,
-    std::optional<std::string> after) {
+    std::optional<std::string> after, CallObserver* observer) {
     std::int64_t total = 0;
     for (;;) {
         variables["after"] = after ? json::value(*after) : json::value(nullptr);
-        const GraphqlResponse page = query(shop, document, variables, deadline);
+        const GraphqlResponse page = query(shop, document, variables, deadline, observer);
         const json::value* connection = at_path(page.data, path);
         if (connection == nullptr || !connection->is_object()) {
             throw ShopifyApiError(200, "Shopify's answer has no connection at the expected path");
@@ -262,11 +377,12 @@ std::int64_t AdminClient::paginate(
     }
 }
 
-std::string AdminClient::start_bulk_query(const ShopCredentials& shop, std::string_view bulk_query, Deadline deadline) {
+std::string AdminClient::start_bulk_query(const ShopCredentials& shop, std::string_view bulk_query, Deadline deadline,
+                                          CallObserver* observer) {
     static constexpr std::string_view kRun =
         "mutation($q: String!) { bulkOperationRunQuery(query: $q) { bulkOperation { id status } "
         "userErrors { field message } } }";
-    const auto res = query(shop, kRun, json::object{{"q", bulk_query}}, deadline);
+    const auto res = query(shop, kRun, json::object{{"q", bulk_query}}, deadline, observer);
     const auto* payload = at_path(res.data, {"bulkOperationRunQuery"});
     if (payload == nullptr || !payload->is_object())
         throw ShopifyApiError(200, "bulkOperationRunQuery returned nothing");
@@ -279,11 +395,12 @@ std::string AdminClient::start_bulk_query(const ShopCredentials& shop, std::stri
     return std::string(id->get_string());
 }
 
-BulkOperation AdminClient::wait_for_bulk(const ShopCredentials& shop, const std::string& id, Deadline deadline) {
+BulkOperation AdminClient::wait_for_bulk(const ShopCredentials& shop, const std::string& id, Deadline deadline,
+                                         CallObserver* observer) {
     static constexpr std::string_view kPoll =
         "query($id: ID!) { bulkOperation(id: $id) { id status errorCode objectCount url } }";
     for (;;) {
-        const auto res = query(shop, kPoll, json::object{{"id", id}}, deadline);
+        const auto res = query(shop, kPoll, json::object{{"id", id}}, deadline, observer);
         const auto* op = at_path(res.data, {"bulkOperation"});
         if (op == nullptr || !op->is_object()) throw ShopifyApiError(200, "bulk operation " + id + " not found");
         const auto& o = op->get_object();
@@ -307,16 +424,25 @@ BulkOperation AdminClient::wait_for_bulk(const ShopCredentials& shop, const std:
 }
 
 void AdminClient::download_lines(const std::string& url, Deadline deadline,
-                                 const std::function<void(std::string_view)>& on_line) {
-    LineSplitter splitter([&](std::string_view line) {
-        if (!line.empty()) on_line(line);
-    });
-    const long status = http_.stream(url, deadline, [&](std::string_view chunk) { splitter.feed(chunk); });
-    if (status < 200 || status >= 300) {
-        throw ShopifyApiError(status,
-                              "the bulk result file could not be fetched (HTTP " + std::to_string(status) + ")");
+                                 const std::function<void(std::string_view)>& on_line, CallObserver* observer) {
+    CallReporter report(observer, "download bulk result");
+    report.record().attempts = 1;
+    try {
+        LineSplitter splitter([&](std::string_view line) {
+            if (!line.empty()) on_line(line);
+        });
+        const long status = http_.stream(url, deadline, [&](std::string_view chunk) { splitter.feed(chunk); });
+        report.record().http_status = status;
+        if (status < 200 || status >= 300) {
+            throw ShopifyApiError(status,
+                                  "the bulk result file could not be fetched (HTTP " + std::to_string(status) + ")");
+        }
+        splitter.finish();
+    } catch (const std::exception& e) {
+        report.failed(e);
+        throw;
     }
-    splitter.finish();
+    report.succeeded();
 }
 
 }  // namespace alatar::shopify

@@ -2,7 +2,8 @@
 // Client of the Shopify Admin GraphQL API (reference §3.5-3.8) for the worker side: blocking, bounded by a
 // Deadline, paced per shop from extensions.cost.throttleStatus, retrying throttles (HTTP 429 or THROTTLED),
 // 5xx answers, unreadable bodies and timeouts with exponential backoff and jitter, failing fast on other 4xx.
-// Every attempt is logged with the shop, status and cost; the access token never is.
+// Every attempt is logged with the shop, status and cost; the access token never is. A CallObserver passed to a
+// call hears one CallRecord per logical call (the analysis turns it into a trace span).
 #include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
 #include <boost/json/value.hpp>
@@ -80,14 +81,45 @@ struct BulkOperation {
     std::int64_t object_count = 0;
 };
 
+// One logical Admin API call as a trace records it: never the document, variables or token.
+struct CallRecord {
+    std::string operation;  // "query orders", "mutation bulkOperationRunQuery", "download bulk result"
+    SystemTime started_at{};
+    double duration_ms = 0;
+    int attempts = 0;
+    long http_status = 0;                  // of the last answer; 0 when none came
+    std::string outcome;                   // success, throttled, error, timeout, auth_failed
+    std::optional<double> requested_cost;  // of the last answer's extensions.cost
+    std::optional<double> actual_cost;
+    double throttle_wait_ms = 0;  // paced before sending plus waited after throttled answers
+    std::optional<std::string> error;
+};
+
+// Hears every call made with it. Called on the calling thread, after the call's outcome is known.
+class CallObserver {
+  public:
+    CallObserver() = default;
+    virtual ~CallObserver() = default;
+    CallObserver(const CallObserver&) = delete;
+    CallObserver& operator=(const CallObserver&) = delete;
+    CallObserver(CallObserver&&) = delete;
+    CallObserver& operator=(CallObserver&&) = delete;
+    virtual void on_call(const CallRecord& call) = 0;
+};
+
+// "query orders" for an anonymous `query($after: String) { orders(...) ... }`, "query ProductPage" for a named
+// one: the operation type and its name, or else its first root field (aliases resolved). Never the arguments.
+std::string operation_name(std::string_view document);
+
 class AdminClient {
   public:
     AdminClient(HttpClient& http, AdminClientOptions options, Logger log);
 
     // POST {shop}/admin/api/{version}/graphql.json. Throws TokenRevoked, ShopifyApiError, or Error kTimeout /
     // kUpstreamUnavailable / kRateLimited when retries or the deadline run out.
+    // `observer` (optional) hears the call's CallRecord, whatever its outcome.
     GraphqlResponse query(const ShopCredentials& shop, std::string_view document, const boost::json::object& variables,
-                          Deadline deadline);
+                          Deadline deadline, CallObserver* observer = nullptr);
 
     // Follows a connection page by page. `document` takes `$after: String` and selects, at `path` (field names
     // from data down to the connection), `nodes { ... }` and `pageInfo { hasNextPage endCursor }`.
@@ -97,15 +129,17 @@ class AdminClient {
                           const std::vector<std::string>& path, Deadline deadline,
                           const std::function<void(const boost::json::array& nodes,
                                                    const std::optional<std::string>& end_cursor)>& on_page,
-                          std::optional<std::string> after = std::nullopt);
+                          std::optional<std::string> after = std::nullopt, CallObserver* observer = nullptr);
 
     // bulkOperationRunQuery; returns the operation id. userErrors become ShopifyApiError.
-    std::string start_bulk_query(const ShopCredentials& shop, std::string_view bulk_query, Deadline deadline);
+    std::string start_bulk_query(const ShopCredentials& shop, std::string_view bulk_query, Deadline deadline,
+                                 CallObserver* observer = nullptr);
     // Polls bulkOperation(id) until it leaves CREATED/RUNNING. Throws ShopifyApiError when it did not complete.
-    BulkOperation wait_for_bulk(const ShopCredentials& shop, const std::string& id, Deadline deadline);
+    BulkOperation wait_for_bulk(const ShopCredentials& shop, const std::string& id, Deadline deadline,
+                                CallObserver* observer = nullptr);
     // Streams a result file line by line (never the whole file in memory).
-    void download_lines(const std::string& url, Deadline deadline,
-                        const std::function<void(std::string_view)>& on_line);
+    void download_lines(const std::string& url, Deadline deadline, const std::function<void(std::string_view)>& on_line,
+                        CallObserver* observer = nullptr);
 
     // The pacing state the client keeps for a shop (for tests and metrics).
     std::optional<QueryCost> last_cost(const std::string& shop_domain) const;
@@ -119,6 +153,16 @@ class AdminClient {
         std::map<std::string, double, std::less<>> requested_by_query;  // last requested cost per document
         QueryCost last;
     };
+
+    // What query() reports: filled in by the attempts as they go.
+    struct Progress {
+        int attempts = 0;
+        long http_status = 0;
+        std::optional<QueryCost> cost;
+        double throttle_wait_ms = 0;
+    };
+    GraphqlResponse send_with_retries(const ShopCredentials& shop, std::string_view document,
+                                      const boost::json::object& variables, Deadline deadline, Progress& progress);
 
     std::string endpoint(const ShopCredentials& shop) const;
     // How long to wait before sending `document` so its (last seen) requested cost fits in the bucket.

@@ -87,7 +87,7 @@ BulkObject refund_line_object(const json::object& fields, const std::string& ref
 // `writer`. `checkpoint` gets a page cursor once everything before it is written.
 void sync_refunds(AdminClient& client, const ShopCredentials& shop, const std::string& filter,
                   std::optional<std::string> after, CacheWriter& writer, Deadline deadline,
-                  const std::function<void(const std::string&)>& checkpoint) {
+                  const std::function<void(const std::string&)>& checkpoint, CallObserver* observer) {
     const std::string document = refunds_query();
     const std::string more_lines = more_refund_lines_query();
     int pages = 0;
@@ -107,7 +107,7 @@ void sync_refunds(AdminClient& client, const ShopCredentials& shop, const std::s
                     refund.type = "Refund";
                     refund.parent_id = std::string(order.at("id").as_string());
                     const std::string refund_id = refund.id;
-                    writer.add(std::move(refund));
+                    writer.add(refund);
                     const auto& lines = r.get_object().at("refundLineItems").as_object();
                     for (const auto& l : lines.at("nodes").as_array()) {
                         writer.add(refund_line_object(l.as_object(), refund_id));
@@ -119,7 +119,7 @@ void sync_refunds(AdminClient& client, const ShopCredentials& shop, const std::s
                         [&](const json::array& more, const std::optional<std::string>&) {
                             for (const auto& l : more) writer.add(refund_line_object(l.as_object(), refund_id));
                         },
-                        std::string(info.at("endCursor").as_string()));
+                        std::string(info.at("endCursor").as_string()), observer);
                 }
             }
             if (++pages % kRefundPagesPerFlush == 0 && end_cursor) {
@@ -127,7 +127,7 @@ void sync_refunds(AdminClient& client, const ShopCredentials& shop, const std::s
                 checkpoint(*end_cursor);
             }
         },
-        std::move(after));
+        std::move(after), observer);
     writer.flush();
 }
 
@@ -260,31 +260,32 @@ SyncReport StoreSync::run_tracked(std::string_view store_id, bool full, F&& body
     return report;
 }
 
-SyncReport StoreSync::backfill(std::string_view store_id, Deadline deadline) {
+SyncReport StoreSync::backfill(std::string_view store_id, Deadline deadline, CallObserver* observer) {
     const StoreLock lock(options_.database_url, store_id, deadline, options_.lock_poll);
-    return run_backfill(store_id, deadline);
+    return run_backfill(store_id, deadline, observer);
 }
 
-SyncReport StoreSync::sync_changes(std::string_view store_id, Deadline deadline) {
+SyncReport StoreSync::sync_changes(std::string_view store_id, Deadline deadline, CallObserver* observer) {
     const StoreLock lock(options_.database_url, store_id, deadline, options_.lock_poll);
-    return run_changes(store_id, deadline);
+    return run_changes(store_id, deadline, observer);
 }
 
-std::optional<SyncReport> StoreSync::ensure_fresh(std::string_view store_id, Deadline deadline) {
+std::optional<SyncReport> StoreSync::ensure_fresh(std::string_view store_id, Deadline deadline,
+                                                  CallObserver* observer) {
     if (need(store_id) == Need::kNothing) return std::nullopt;
     const StoreLock lock(options_.database_url, store_id, deadline, options_.lock_poll);
     switch (need(store_id)) {  // again: a sync that held the lock meanwhile may have done the work
         case Need::kNothing:
             return std::nullopt;
         case Need::kBackfill:
-            return run_backfill(store_id, deadline);
+            return run_backfill(store_id, deadline, observer);
         case Need::kChanges:
             break;
     }
-    return run_changes(store_id, deadline);
+    return run_changes(store_id, deadline, observer);
 }
 
-SyncReport StoreSync::run_backfill(std::string_view store_id, Deadline deadline) {
+SyncReport StoreSync::run_backfill(std::string_view store_id, Deadline deadline, CallObserver* observer) {
     // A backfill cut short resumes: store_sync_state.cursor = "backfill <as-of time> <phases done>[ <refunds
     // page cursor>]".
     const auto saved = pool_.query_blocking(
@@ -323,13 +324,14 @@ SyncReport StoreSync::run_backfill(std::string_view store_id, Deadline deadline)
         for (std::size_t i = first_phase; i < std::size(phases); ++i) {
             const auto& [phase, query] = phases[i];
             set_phase(store_id, phase, static_cast<double>(i) / kPhases);
-            run_bulk_phase(shop, store_id, phase, query, report, deadline);
+            run_bulk_phase(shop, store_id, phase, query, report, deadline, observer);
             save_cursor(i + 1, "");
         }
         set_phase(store_id, "REFUNDS", static_cast<double>(std::size(phases)) / kPhases);
         CacheWriter writer(pool_, std::string(store_id), options_.cache_ttl);
-        sync_refunds(client_, shop, std::string(kRefundedOrders), refunds_after, writer, deadline,
-                     [&](const std::string& page) { save_cursor(std::size(phases), page); });
+        sync_refunds(
+            client_, shop, std::string(kRefundedOrders), refunds_after, writer, deadline,
+            [&](const std::string& page) { save_cursor(std::size(phases), page); }, observer);
         merge(report, writer);
         // Whatever was not rewritten by this backfill is gone from the shop.
         pool_.transact_blocking([&](db::Transaction& tx) {
@@ -344,10 +346,11 @@ SyncReport StoreSync::run_backfill(std::string_view store_id, Deadline deadline)
 }
 
 void StoreSync::run_bulk_phase(const ShopCredentials& shop, std::string_view store_id, std::string_view phase,
-                               const std::string& query, SyncReport& report, Deadline deadline) {
+                               const std::string& query, SyncReport& report, Deadline deadline,
+                               CallObserver* observer) {
     BulkOperation op;
     try {
-        op = client_.wait_for_bulk(shop, client_.start_bulk_query(shop, query, deadline), deadline);
+        op = client_.wait_for_bulk(shop, client_.start_bulk_query(shop, query, deadline, observer), deadline, observer);
     } catch (const ShopifyApiError& e) {
         // Locations need read_locations, which a store may not have granted: the rest is still useful.
         if (phase != "LOCATIONS") throw;
@@ -356,13 +359,16 @@ void StoreSync::run_bulk_phase(const ShopCredentials& shop, std::string_view sto
     }
     CacheWriter writer(pool_, std::string(store_id), options_.cache_ttl);
     BulkAssembler assembler([&](const BulkObject& o) { writer.add(o); });
-    if (op.url) client_.download_lines(*op.url, deadline, [&](std::string_view line) { assembler.add_line(line); });
+    if (op.url) {
+        client_.download_lines(
+            *op.url, deadline, [&](std::string_view line) { assembler.add_line(line); }, observer);
+    }
     report.orphans += static_cast<std::int64_t>(assembler.finish());
     writer.flush();
     merge(report, writer);
 }
 
-SyncReport StoreSync::run_changes(std::string_view store_id, Deadline deadline) {
+SyncReport StoreSync::run_changes(std::string_view store_id, Deadline deadline, CallObserver* observer) {
     const auto window_start = pool_.query_blocking(
         "SELECT " + utc_text("last_synced_at - make_interval(secs => $2)") + ", " + utc_text("now()") +
             " FROM shopify_stores WHERE id::text = $1",
@@ -371,7 +377,7 @@ SyncReport StoreSync::run_changes(std::string_view store_id, Deadline deadline) 
             static_cast<std::int64_t>(std::chrono::duration_cast<std::chrono::seconds>(kWindowOverlap).count())});
     if (window_start.empty()) throw Error(ErrorCode::kNotFound, "store not found");
     const auto since = window_start.get<std::optional<std::string>>(0, 0);
-    if (!since) return run_backfill(store_id, deadline);
+    if (!since) return run_backfill(store_id, deadline, observer);
     std::string as_of = window_start.get<std::string>(0, 1);
     const std::string window = "updated_at:>'" + since->substr(0, 19) + "Z'";  // whole seconds
 
@@ -424,37 +430,44 @@ SyncReport StoreSync::run_changes(std::string_view store_id, Deadline deadline) 
                             o.id = std::string(c.get_object().at("id").as_string());
                             o.type = gid_type(o.id);
                             o.parent_id = parent;
-                            writer.add(std::move(o));
+                            writer.add(o);
                         }
                     },
-                    std::string(cursor->get_string()));
+                    std::string(cursor->get_string()), observer);
             }
         };
         // One page of a root connection: its nodes and their first child page, then the child pages after it.
         const auto store_page = [&](const json::array& nodes, const std::vector<std::string>& children,
                                     std::string_view child, const std::string& more, const std::string& root) {
             for (const auto& node : nodes) {
-                for (auto& o : flatten_node(node.get_object(), children)) writer.add(std::move(o));
+                for (const auto& o : flatten_node(node.get_object(), children)) writer.add(o);
             }
             if (!child.empty()) follow(nodes, child, more, root);
         };
         using Cursor = std::optional<std::string>;
-        client_.paginate(shop, products, json::object{{"q", window}}, {"products"}, deadline,
-                         [&](const json::array& nodes, const Cursor&) {
-                             store_page(nodes, {"variants"}, "variants", more_variants, "product");
-                         });
+        client_.paginate(
+            shop, products, json::object{{"q", window}}, {"products"}, deadline,
+            [&](const json::array& nodes, const Cursor&) {
+                store_page(nodes, {"variants"}, "variants", more_variants, "product");
+            },
+            std::nullopt, observer);
         set_phase(store_id, "CUSTOMERS", 1.0 / 3);
-        client_.paginate(shop, customers, json::object{{"q", window}}, {"customers"}, deadline,
-                         [&](const json::array& nodes, const Cursor&) { store_page(nodes, {}, "", customers, ""); });
+        client_.paginate(
+            shop, customers, json::object{{"q", window}}, {"customers"}, deadline,
+            [&](const json::array& nodes, const Cursor&) { store_page(nodes, {}, "", customers, ""); }, std::nullopt,
+            observer);
         set_phase(store_id, "ORDERS", 2.0 / 3);
-        client_.paginate(shop, orders, json::object{{"q", window}}, {"orders"}, deadline,
-                         [&](const json::array& nodes, const Cursor&) {
-                             store_page(nodes, {"lineItems"}, "lineItems", more_lines, "order");
-                         });
+        client_.paginate(
+            shop, orders, json::object{{"q", window}}, {"orders"}, deadline,
+            [&](const json::array& nodes, const Cursor&) {
+                store_page(nodes, {"lineItems"}, "lineItems", more_lines, "order");
+            },
+            std::nullopt, observer);
         writer.flush();  // the orders before their refunds
         set_phase(store_id, "REFUNDS", 0.9);
-        sync_refunds(client_, shop, window + " AND " + std::string(kRefundedOrders), std::nullopt, writer, deadline,
-                     [](const std::string&) {});
+        sync_refunds(
+            client_, shop, window + " AND " + std::string(kRefundedOrders), std::nullopt, writer, deadline,
+            [](const std::string&) {}, observer);
         merge(report, writer);
         // Everything else was unchanged since the last sync: as fresh as what was just read.
         pool_.transact_blocking([&](db::Transaction& tx) {

@@ -14,6 +14,7 @@
 // when the sync ends or its process dies). A caller that waited for the lock re-checks freshness first, so
 // concurrent analyses of one store sync once. Progress is in store_sync_state.
 // A revoked token (401) marks the store TOKEN_REVOKED and its token is dropped.
+// An optional CallObserver hears every Admin API call the sync makes (the analysis' trace spans).
 #include <chrono>
 #include <cstdint>
 #include <map>
@@ -63,20 +64,21 @@ class StoreSync {
   public:
     StoreSync(db::Pool& pool, AdminClient& client, crypto::Keyring keyring, StoreSyncOptions options, Logger log);
 
-    SyncReport backfill(std::string_view store_id, Deadline deadline);
-    SyncReport sync_changes(std::string_view store_id, Deadline deadline);
+    SyncReport backfill(std::string_view store_id, Deadline deadline, CallObserver* observer = nullptr);
+    SyncReport sync_changes(std::string_view store_id, Deadline deadline, CallObserver* observer = nullptr);
     // nullopt when the cache was fresh (or another worker's sync made it fresh meanwhile). Throws Error
     // kNotFound for an unknown store, kShopifyError for a store that is not linked (any more), TokenRevoked,
     // kTimeout when the deadline passes (waiting for another sync included).
-    std::optional<SyncReport> ensure_fresh(std::string_view store_id, Deadline deadline);
+    std::optional<SyncReport> ensure_fresh(std::string_view store_id, Deadline deadline,
+                                           CallObserver* observer = nullptr);
 
   private:
     enum class Need { kNothing, kBackfill, kChanges };
     Need need(std::string_view store_id);
-    SyncReport run_backfill(std::string_view store_id, Deadline deadline);
-    SyncReport run_changes(std::string_view store_id, Deadline deadline);
+    SyncReport run_backfill(std::string_view store_id, Deadline deadline, CallObserver* observer);
+    SyncReport run_changes(std::string_view store_id, Deadline deadline, CallObserver* observer);
     void run_bulk_phase(const ShopCredentials& shop, std::string_view store_id, std::string_view phase,
-                        const std::string& query, SyncReport& report, Deadline deadline);
+                        const std::string& query, SyncReport& report, Deadline deadline, CallObserver* observer);
     template <class F>
     SyncReport run_tracked(std::string_view store_id, bool full, F&& body);
     void set_phase(std::string_view store_id, std::string_view phase, double progress);
