@@ -11,6 +11,7 @@
 #include "agents/json_schema.hpp"
 #include "agents/store_data_source.hpp"
 #include "agents/store_dataset_loader.hpp"
+#include "agents/store_sync.hpp"
 #include "common/error.hpp"
 #include "intelligence/analyze.hpp"
 #include "intelligence/metrics.hpp"
@@ -66,7 +67,8 @@ ToolSpec ensure_store_data_fresh() {
             // A first backfill of a store with tens of thousands of orders takes about a minute (debug build).
             .timeout = 5min,
             .run = [](ToolContext& ctx, const json::object&) -> json::value {
-                const StoreFreshness f = ctx.data_source->ensure_fresh(ctx.store_id, ctx.deadline);
+                ShopifyCallSpans spans{ctx.span};
+                const StoreFreshness f = ctx.data_source->ensure_fresh(ctx.store_id, ctx.deadline, &spans);
                 json::object out{{"orders", f.orders}, {"products", f.products}, {"stale", f.stale}};
                 out["fetched_at"] = f.fetched_at ? json::value(*f.fetched_at) : json::value(nullptr);
                 return out;

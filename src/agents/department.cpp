@@ -134,6 +134,7 @@ mq::Decision DepartmentRunner::on_dispatch(const mq::Delivery& delivery) {
         const json::object input = c.contains("input") ? c.at("input").as_object() : json::object{};
         SpanTimer tool_span{trace, "tool." + tool, "tool", task_span->id()};
         tool_span.set("arguments", input);
+        context.span = ParentSpan{&trace, tool_span.id(), options_.worker_name};
         try {
             results[tool] = tools_.call(claim->department, tool, context, input);
         } catch (const db::DbError& e) {

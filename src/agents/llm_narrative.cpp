@@ -116,6 +116,41 @@ json::object usage_record(const llm::LlmSession& session, const llm::StepOutcome
                         {"tools_refused", std::move(refused)}};
 }
 
+// The vocabulary of alatar_llm_requests_total{outcome}.
+std::string_view call_outcome(const llm::CallRecord& call) {
+    if (!call.failure) return call.error.empty() ? "success" : "error";
+    switch (*call.failure) {
+        case llm::FailureKind::kTimeout:
+            return "timeout";
+        case llm::FailureKind::kConfiguration:
+            return "auth_failed";
+        case llm::FailureKind::kBudget:
+            return "budget_exceeded";  // refused before sending: not a request to the endpoint
+        default:
+            return "error";
+    }
+}
+
+// One "llm" span per model call under the tool call's span: model, tokens, cost, outcome (never the messages).
+void add_call_spans(const ParentSpan& parent, const llm::LlmSession& session) {
+    for (const auto& c : session.calls()) {
+        Span span;
+        span.name = "llm.chat";
+        span.kind = "llm";
+        span.started_at = c.started_at;
+        span.duration_ms = c.duration_ms;
+        span.attributes = {{"model", c.model},
+                           {"attempts", c.attempts},
+                           {"http_status", c.status},
+                           {"outcome", call_outcome(c)},
+                           {"prompt_tokens", c.usage.prompt_tokens},
+                           {"completion_tokens", c.usage.completion_tokens},
+                           {"cost_usd", c.usage.cost_usd}};
+        if (!c.error.empty()) span.error = c.error;
+        add_child_span(parent, std::move(span));
+    }
+}
+
 }  // namespace
 
 ToolSpec llm_compose_narrative(const ToolSpec& offline, LlmNarrativeSettings settings) {
@@ -178,9 +213,15 @@ ToolSpec llm_compose_narrative(const ToolSpec& offline, LlmNarrativeSettings set
             model,
             shared->limits,
             Deadline::at(std::min(ctx.deadline.time_point(), Deadline::after(shared->step_timeout).time_point()))};
-        const llm::StepOutcome outcome =
-            llm::run_structured_step(session, std::move(request), llm::ResponseSchema{"narrative", schema}, validate,
-                                     tools, shared->max_tool_steps);
+        llm::StepOutcome outcome;
+        try {
+            outcome = llm::run_structured_step(session, std::move(request), llm::ResponseSchema{"narrative", schema},
+                                               validate, tools, shared->max_tool_steps);
+        } catch (...) {
+            add_call_spans(ctx.span, session);
+            throw;
+        }
+        add_call_spans(ctx.span, session);
         json::object out;
         if (outcome.value) {
             out = outcome.value->get_object();

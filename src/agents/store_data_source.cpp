@@ -5,7 +5,8 @@
 
 namespace alatar::agents {
 
-StoreFreshness CachedStoreDataSource::ensure_fresh(std::string_view store_id, Deadline deadline) {
+StoreFreshness CachedStoreDataSource::ensure_fresh(std::string_view store_id, Deadline deadline,
+                                                   shopify::CallObserver* /*observer: no calls made*/) {
     const auto r = pool_.query_blocking(
         "SELECT (SELECT count(*) FROM shop_orders o WHERE o.store_id = s.id), "
         "(SELECT count(*) FROM shop_products p WHERE p.store_id = s.id), "

@@ -12,6 +12,10 @@ namespace alatar::db {
 class Pool;
 }  // namespace alatar::db
 
+namespace alatar::shopify {
+class CallObserver;
+}  // namespace alatar::shopify
+
 namespace alatar::agents {
 
 struct StoreFreshness {
@@ -25,7 +29,9 @@ class StoreDataSource {
   public:
     virtual ~StoreDataSource() = default;
     // Throws alatar::Error: kNotFound for an unknown store, kUpstreamUnavailable when data cannot be had.
-    virtual StoreFreshness ensure_fresh(std::string_view store_id, Deadline deadline) = 0;
+    // `observer` (may be null) hears every Shopify call made to bring the data up to date.
+    virtual StoreFreshness ensure_fresh(std::string_view store_id, Deadline deadline,
+                                        shopify::CallObserver* observer) = 0;
 };
 
 // Checks that the cache holds the store and reports its freshness; never fetches. A store with no cached
@@ -33,7 +39,7 @@ class StoreDataSource {
 class CachedStoreDataSource : public StoreDataSource {
   public:
     explicit CachedStoreDataSource(db::Pool& pool) : pool_(pool) {}
-    StoreFreshness ensure_fresh(std::string_view store_id, Deadline deadline) override;
+    StoreFreshness ensure_fresh(std::string_view store_id, Deadline deadline, shopify::CallObserver* observer) override;
 
   private:
     db::Pool& pool_;

@@ -10,8 +10,26 @@
 
 namespace alatar::agents {
 
-StoreFreshness SyncingStoreDataSource::ensure_fresh(std::string_view store_id, Deadline deadline) {
-    sync_.ensure_fresh(store_id, deadline);
+void ShopifyCallSpans::on_call(const shopify::CallRecord& call) {
+    Span span;
+    span.name = "shopify." + call.operation;
+    span.kind = "shopify";
+    span.started_at = call.started_at;
+    span.duration_ms = call.duration_ms;
+    span.attributes = {{"operation", call.operation},
+                       {"attempts", call.attempts},
+                       {"http_status", call.http_status},
+                       {"outcome", call.outcome},
+                       {"throttle_wait_ms", call.throttle_wait_ms}};
+    if (call.requested_cost) span.attributes["requested_cost"] = *call.requested_cost;
+    if (call.actual_cost) span.attributes["actual_cost"] = *call.actual_cost;
+    span.error = call.error;
+    add_child_span(parent_, std::move(span));
+}
+
+StoreFreshness SyncingStoreDataSource::ensure_fresh(std::string_view store_id, Deadline deadline,
+                                                    shopify::CallObserver* observer) {
+    sync_.ensure_fresh(store_id, deadline, observer);
     const shopify::CacheSummary cache = shopify::cache_summary(pool_, store_id);
     if (cache.orders == 0 && cache.products == 0) {
         throw Error(ErrorCode::kUpstreamUnavailable, "the store has no orders or products to analyse yet");

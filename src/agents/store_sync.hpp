@@ -7,7 +7,9 @@
 #include <string_view>
 
 #include "agents/store_data_source.hpp"
+#include "agents/tracing.hpp"
 #include "common/log.hpp"
+#include "shopify/admin_client.hpp"
 
 namespace alatar {
 struct Config;
@@ -19,12 +21,23 @@ class StoreSync;
 
 namespace alatar::agents {
 
+// Turns each Shopify call into a "shopify" span under the tool call's span: the operation name, attempts, HTTP
+// status, outcome, requested and actual query cost and the throttle wait (never the document or the token).
+class ShopifyCallSpans final : public shopify::CallObserver {
+  public:
+    explicit ShopifyCallSpans(ParentSpan parent) : parent_(std::move(parent)) {}
+    void on_call(const shopify::CallRecord& call) override;
+
+  private:
+    ParentSpan parent_;
+};
+
 class SyncingStoreDataSource : public StoreDataSource {
   public:
     SyncingStoreDataSource(db::Pool& pool, shopify::StoreSync& sync) : pool_(pool), sync_(sync) {}
     // Throws Error kNotFound (unknown store), kShopifyError (store not linked, token revoked), kTimeout,
     // kUpstreamUnavailable (Shopify unreachable), kRateLimited; all with messages fit for the analysis' user.
-    StoreFreshness ensure_fresh(std::string_view store_id, Deadline deadline) override;
+    StoreFreshness ensure_fresh(std::string_view store_id, Deadline deadline, shopify::CallObserver* observer) override;
 
   private:
     db::Pool& pool_;

@@ -15,6 +15,7 @@
 #include <string_view>
 #include <vector>
 
+#include "agents/tracing.hpp"
 #include "common/log.hpp"
 #include "common/time.hpp"
 #include "db/params.hpp"
@@ -59,6 +60,7 @@ struct ToolContext {
     std::shared_ptr<const intelligence::Dataset> dataset;
     DatasetCache* datasets{nullptr};  // the worker's recently loaded datasets; null: load from the cache tables
     Deadline deadline = Deadline::never();
+    ParentSpan span;  // the running tool call's span: parent of the Shopify and LLM call spans it makes
 };
 
 using ToolFunction = std::function<boost::json::value(ToolContext& context, const boost::json::object& input)>;

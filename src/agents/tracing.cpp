@@ -105,6 +105,14 @@ void Trace::flush(db::Transaction& tx) {
     spans_.clear();
 }
 
+void add_child_span(const ParentSpan& parent, Span span) {
+    if (parent.trace == nullptr) return;
+    if (span.span_id.empty()) span.span_id = new_span_id();
+    span.parent_id = parent.span_id;
+    if (!parent.worker.empty()) span.attributes["worker"] = parent.worker;
+    parent.trace->add(std::move(span));
+}
+
 SpanTimer::SpanTimer(Trace& trace, std::string name, std::string kind, std::optional<std::string> parent_id)
     : trace_(trace), start_(std::chrono::steady_clock::now()) {
     span_.span_id = new_span_id();

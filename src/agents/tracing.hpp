@@ -91,6 +91,17 @@ class Trace {
     std::vector<Span> spans_;
 };
 
+// The span a tool call runs under. The upstream calls the tool makes (Shopify, LLM) become its children; they
+// carry the worker's name themselves so the worker's metrics find them without walking up the tree.
+struct ParentSpan {
+    Trace* trace{nullptr};  // null: the call is not traced (a tool run outside a department task)
+    std::string span_id;
+    std::string worker;
+};
+
+// Adds a finished upstream-call span under `parent` (nothing when parent.trace is null).
+void add_child_span(const ParentSpan& parent, Span span);
+
 // Times one span and adds it to the trace when it ends (explicitly or on destruction).
 class SpanTimer {
   public:

@@ -49,6 +49,15 @@ constexpr std::string_view kNewSpansSql =
     " AND (s.attributes->>'worker' = $1 OR (s.kind = 'tool' AND EXISTS (SELECT 1 FROM trace_spans p"
     "      WHERE p.request_id = s.request_id AND p.span_id = s.parent_id AND p.attributes->>'worker' = $1)))";
 
+// Shopify and LLM call spans carry the worker's name themselves (agents::add_child_span).
+constexpr std::string_view kNewCallSpansSql =
+    "SELECT s.id::text, s.kind, coalesce(s.attributes->>'outcome', 'error'),"
+    " coalesce((s.attributes->>'throttle_wait_ms')::float8, 0),"
+    " coalesce((s.attributes->>'prompt_tokens')::int8, 0), coalesce((s.attributes->>'completion_tokens')::int8, 0),"
+    " coalesce((s.attributes->>'cost_usd')::float8, 0) FROM trace_spans s"
+    " WHERE s.started_at > now() - make_interval(secs => $2) AND s.kind IN ('shopify', 'llm')"
+    " AND s.attributes->>'worker' = $1";
+
 }  // namespace
 
 struct WorkerMetrics::State {
@@ -78,6 +87,23 @@ struct WorkerMetrics::State {
     http::metrics::Family<http::metrics::Histogram>& tool_seconds =
         registry->histogram("alatar_agent_tool_duration_seconds", "Tool calls made by this worker's agents.",
                             {"tool", "outcome"}, http::metrics::default_latency_buckets(), 200);
+    http::metrics::Family<http::metrics::Counter>& shopify_requests =
+        registry->counter("alatar_shopify_requests_total",
+                          "Shopify Admin API calls made by this worker's analyses (after the client's retries), by "
+                          "outcome: success, throttled, timeout, auth_failed (401/403), error.",
+                          {"outcome"});
+    http::metrics::Family<http::metrics::Counter>& shopify_throttle_wait = registry->counter(
+        "alatar_shopify_throttle_wait_seconds_total",
+        "Time this worker's Shopify calls waited for the store's rate-limit bucket (pacing and throttled retries).");
+    http::metrics::Family<http::metrics::Counter>& llm_requests =
+        registry->counter("alatar_llm_requests_total",
+                          "LLM calls sent by this worker's analyses (after the client's retries), by outcome: "
+                          "success, timeout, auth_failed, error.",
+                          {"outcome"});
+    http::metrics::Family<http::metrics::Counter>& llm_tokens =
+        registry->counter("alatar_llm_tokens_total", "LLM tokens used by this worker's analyses.", {"kind"});
+    http::metrics::Family<http::metrics::Counter>& llm_cost = registry->counter(
+        "alatar_llm_cost_usd_total", "Cost in USD of this worker's LLM calls (as reported or priced).");
     http::metrics::Family<http::metrics::Counter>& sample_errors =
         registry->counter("alatar_worker_metrics_sample_errors_total",
                           "Metric samples that failed (database or broker unreachable).", {"source"});
@@ -85,6 +111,7 @@ struct WorkerMetrics::State {
     std::mutex sample_mutex;  // one sample at a time (sampler thread and sample_now())
     SeenIds seen_tasks;
     SeenIds seen_spans;
+    SeenIds seen_call_spans;
 
     std::unique_ptr<http::Server> server;
     std::mutex stop_mutex;
@@ -115,9 +142,29 @@ struct WorkerMetrics::State {
             family.with({spans.get<std::string>(row, 2), outcome_of(spans.get<bool>(row, 4))})
                 .observe(spans.get<double>(row, 3) / 1000.0);
         }
+        count_call_spans(now, lookback);
         const auto cutoff = now - 2 * options.lookback;
         seen_tasks.forget_older_than(cutoff);
         seen_spans.forget_older_than(cutoff);
+        seen_call_spans.forget_older_than(cutoff);
+    }
+
+    void count_call_spans(SteadyClock::time_point now, double lookback) {
+        const auto calls = pool.query_blocking(kNewCallSpansSql, db::Params{options.worker_name, lookback});
+        for (int row = 0; row < calls.rows(); ++row) {
+            if (!seen_call_spans.insert(calls.get<std::string>(row, 0), now)) continue;
+            const auto outcome = calls.get<std::string>(row, 2);
+            if (calls.get<std::string>(row, 1) == "shopify") {
+                shopify_requests.with({outcome}).inc();
+                shopify_throttle_wait.get().inc(calls.get<double>(row, 3) / 1000.0);
+                continue;
+            }
+            if (outcome == "budget_exceeded") continue;  // refused before sending: no request, no usage
+            llm_requests.with({outcome}).inc();
+            llm_tokens.with({"prompt"}).inc(static_cast<double>(calls.get<std::int64_t>(row, 4)));
+            llm_tokens.with({"completion"}).inc(static_cast<double>(calls.get<std::int64_t>(row, 5)));
+            llm_cost.get().inc(calls.get<double>(row, 6));
+        }
     }
 
     void sample_broker() {
@@ -165,6 +212,10 @@ WorkerMetrics::WorkerMetrics(db::Pool& pool, mq::AmqpUrl url, mq::Names names, L
     : state_(std::make_unique<State>(pool, std::move(url), std::move(names), std::move(log), std::move(options))) {
     auto& s = *state_;
     s.up.with({s.options.worker_name}).set(1);
+    // Exposed from the start (0), so rate() and the alerts see the series before the first call.
+    s.shopify_throttle_wait.get();
+    s.llm_cost.get();
+    for (const auto* kind : {"prompt", "completion"}) s.llm_tokens.with({kind});
     http::ServerOptions server_options;
     server_options.host = s.options.host;
     server_options.port = s.options.port;

@@ -9,9 +9,12 @@
 //     alatar_queue_messages{queue} (broker queue depths);
 //   - counts this worker's newly finished tasks into alatar_agent_tasks_total{agent_class,outcome} and observes
 //     this worker's new agent step and tool spans in alatar_agent_step_duration_seconds{step,outcome} and
-//     alatar_agent_tool_duration_seconds{tool,outcome}.
-// Rows are recognised by the worker name (agent_tasks.assigned_worker, the "worker" attribute of step spans and
-// of a tool span's parent), so two workers never count the same work.
+//     alatar_agent_tool_duration_seconds{tool,outcome};
+//   - counts this worker's new Shopify call spans into alatar_shopify_requests_total{outcome} and
+//     alatar_shopify_throttle_wait_seconds_total, and its new LLM call spans into alatar_llm_requests_total{outcome},
+//     alatar_llm_tokens_total{kind="prompt|completion"} and alatar_llm_cost_usd_total.
+// Rows are recognised by the worker name (agent_tasks.assigned_worker, the "worker" attribute of step spans, of a
+// tool span's parent and of Shopify and LLM call spans), so two workers never count the same work.
 #include <chrono>
 #include <cstdint>
 #include <memory>

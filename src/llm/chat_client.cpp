@@ -111,6 +111,7 @@ ChatResponse ChatClient::complete(const ChatRequest& request, Deadline deadline,
     CallRecord& rec = record != nullptr ? *record : local;
     rec = CallRecord{};
     rec.model = request.model;
+    rec.started_at = std::chrono::system_clock::now();
     const auto start = std::chrono::steady_clock::now();
     HttpPost post;
     post.url = options_.base_url + "/chat/completions";
@@ -123,6 +124,7 @@ ChatResponse ChatClient::complete(const ChatRequest& request, Deadline deadline,
     auto fail = [&](FailureKind kind, long status, const std::string& message) -> LlmFailure {
         rec.duration_ms = elapsed_ms(start);
         rec.error = message;
+        rec.failure = kind;
         return LlmFailure(kind, status, message);
     };
     std::string last_problem;
@@ -200,7 +202,10 @@ ChatResponse LlmSession::chat(ChatRequest request) {
     const std::int64_t day = utc_day_now();
     const BudgetCheck budget = check_budget(limits_, total_, ledger_.used(user_id_, day));
     if (!budget.allowed) {
-        calls_.push_back(CallRecord{.model = model_, .error = budget.reason});
+        calls_.push_back(CallRecord{.model = model_,
+                                    .error = budget.reason,
+                                    .started_at = std::chrono::system_clock::now(),
+                                    .failure = FailureKind::kBudget});
         throw LlmFailure(FailureKind::kBudget, 0, "LLM not called: " + budget.reason);
     }
     request.model = model_;

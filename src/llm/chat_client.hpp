@@ -12,6 +12,7 @@
 #include <chrono>
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -67,6 +68,8 @@ struct CallRecord {
     double duration_ms{0};
     Usage usage;
     std::string error;  // empty on success
+    SystemTime started_at{};
+    std::optional<FailureKind> failure;  // why it failed (kBudget: never sent)
 };
 
 class ChatClient {

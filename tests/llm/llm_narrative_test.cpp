@@ -105,9 +105,24 @@ TEST_F(LlmNarrativeTest, TheModelWritesTheSummaryFromComputedFigures) {
         R"({"summary": "Sales rose 8.5% to 5,100.00 USD from 42 orders; the Ceramic mug led with 900.00 USD.",
             "caveats": ["Refunds of 120.00 USD are included."]})",
         300, 60, 0.002));
+    Trace trace{"req-1"};
+    context_.span = ParentSpan{&trace, "tool-span", "worker-1"};
     const auto out = run(llm_compose_narrative(offline_, settings()));
     EXPECT_EQ(out.at("summary").as_string(),
               "Sales rose 8.5% to 5,100.00 USD from 42 orders; the Ceramic mug led with 900.00 USD.");
+    // Each model call is an llm span under the tool's span, with its tokens and cost.
+    ASSERT_EQ(trace.spans().size(), 2U);
+    const auto& answer = trace.spans()[1];
+    EXPECT_EQ(answer.kind, "llm");
+    EXPECT_EQ(answer.parent_id, "tool-span");
+    EXPECT_EQ(answer.attributes.at("model"), "vendor/model");
+    EXPECT_EQ(answer.attributes.at("outcome"), "success");
+    EXPECT_EQ(answer.attributes.at("prompt_tokens"), 300);
+    EXPECT_EQ(answer.attributes.at("completion_tokens"), 60);
+    EXPECT_DOUBLE_EQ(answer.attributes.at("cost_usd").as_double(), 0.002);
+    EXPECT_EQ(answer.attributes.at("worker"), "worker-1");
+    EXPECT_EQ(trace.spans()[0].attributes.at("prompt_tokens"), 100);
+    EXPECT_FALSE(answer.error.has_value());
     const auto& llm = out.at("llm").as_object();
     EXPECT_EQ(llm.at("model"), "vendor/model");
     EXPECT_EQ(llm.at("fallback"), false);
@@ -165,7 +180,14 @@ TEST_F(LlmNarrativeTest, InjectedInstructionsInADescriptionChangeNothing) {
 
 TEST_F(LlmNarrativeTest, ABadKeyFallsBackAndSaysWhy) {
     server_.enqueue(ScriptedReply::error(401, "invalid key"));
+    Trace trace{"req-1"};
+    context_.span = ParentSpan{&trace, "tool-span", "worker-1"};
     const auto out = run(llm_compose_narrative(offline_, settings()));
+    ASSERT_EQ(trace.spans().size(), 1U);
+    EXPECT_EQ(trace.spans()[0].attributes.at("outcome"), "auth_failed");
+    EXPECT_EQ(trace.spans()[0].attributes.at("http_status"), 401);
+    ASSERT_TRUE(trace.spans()[0].error.has_value());
+    EXPECT_EQ(trace.spans()[0].error->find("sk-test"), std::string::npos);
     const std::string summary{out.at("summary").as_string()};
     EXPECT_NE(summary.find("not configured correctly"), std::string::npos) << summary;
     EXPECT_EQ(server_.requests().size(), 1U);
