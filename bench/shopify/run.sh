@@ -3,16 +3,19 @@
 # stopped here, other suites share them), runs the backfill of the simulator's large profile by bulk operations and
 # the paged sync at the Standard plan, and writes bench/results/sync-<date>.md (machine, commands, figures).
 #
-#   bench/shopify/run.sh [--profile tiny|small|large] [--window-hours H]
+#   bench/shopify/run.sh [--profile tiny|small|large] [--window-hours H] [--plan standard|advanced|plus]
+# (a plan other than standard shortens the backfill's paged REFUNDS phase; the paged figures are for Standard)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 profile=large
 window_hours=6
+plan=standard
 while (($#)); do
   case $1 in
     --profile) profile=$2; shift 2 ;;
     --window-hours) window_hours=$2; shift 2 ;;
-    *) echo "usage: $0 [--profile tiny|small|large] [--window-hours H]" >&2; exit 2 ;;
+    --plan) plan=$2; shift 2 ;;
+    *) echo "usage: $0 [--profile tiny|small|large] [--window-hours H] [--plan standard|advanced|plus]" >&2; exit 2 ;;
   esac
 done
 build_dir=${ALATAR_BENCH_BUILD_DIR:-build-sync-bench}
@@ -26,7 +29,7 @@ eval "$(scripts/services --profile test env)"
 
 out=$(mktemp)
 trap 'rm -f "$out"' EXIT
-command=("$build_dir/bench/shopify/sync_bench" --profile "$profile" --window-hours "$window_hours")
+command=("$build_dir/bench/shopify/sync_bench" --profile "$profile" --window-hours "$window_hours" --plan "$plan")
 echo "running ${command[*]} ..." >&2
 "${command[@]}" >"$out"
 
@@ -43,7 +46,7 @@ report=bench/results/sync-$(date +%Y-%m-%d).md
     "shared with the simulator and PostgreSQL (same host); load at start: $(cut -d' ' -f1-3 /proc/loadavg)"
   echo "- commit: $(git rev-parse --short HEAD)$(git diff --quiet HEAD -- src bench || echo ' (with local changes)')," \
     "Release build ($build_dir), PostgreSQL of \`scripts/services --profile test\`"
-  echo "- command: \`bench/shopify/run.sh --profile $profile --window-hours $window_hours\` (runs \`${command[*]}\`)"
+  echo "- command: \`bench/shopify/run.sh --profile $profile --window-hours $window_hours --plan $plan\` (runs \`${command[*]}\`)"
   echo
   cat "$out"
 } >"$report"
