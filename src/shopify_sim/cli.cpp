@@ -20,10 +20,11 @@ namespace {
 constexpr std::string_view kUsage =
     "usage: alatar-shopify-sim <command> [options]\n\n"
     "commands:\n"
-    "  export   --shop DOMAIN --profile tiny|small|large --seed N --out DIR [--today YYYY-MM-DD] [--timezone ZONE]\n"
+    "  export   --shop DOMAIN --profile micro|tiny|small|large --seed N --out DIR [--today YYYY-MM-DD]\n"
+    "           [--timezone ZONE]\n"
     "           writes the generated shop's ground truth (JSON Lines and planted.json) to DIR\n"
     "  serve    [--listen 127.0.0.1:8090] [--app-key K --app-secret S] [--shop-suffix .myshopify.test] [--seed N]\n"
-    "           [--profile small|large|tiny] [--shops demo.myshopify.test,...] [--throttle-mode 200|429]\n"
+    "           [--profile micro|tiny|small|large] [--shops demo.myshopify.test,...] [--throttle-mode 200|429]\n"
     "           [--plan standard|advanced|plus] [--today YYYY-MM-DD] [--data-dir DIR] [--threads N]\n"
     "           [--latency-ms N] [--error-rate-500 R] [--error-rate-502 R] [--error-rate-503 R] [--timeout-rate R]\n"
     "           [--timeout-ms N] [--malformed-json-rate R] [--throttle-pressure R] [--log-level LEVEL]\n"

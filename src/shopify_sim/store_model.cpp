@@ -26,6 +26,8 @@ void build_index(const std::vector<T>& items, Map& index) {
 
 ProfileSize profile_size(Profile profile) noexcept {
     switch (profile) {
+        case Profile::kMicro:
+            return {.products = 20, .customers = 150, .orders = 400, .locations = 2};
         case Profile::kTiny:
             return {.products = 40, .customers = 600, .orders = 3000, .locations = 2};
         case Profile::kSmall:
@@ -38,6 +40,8 @@ ProfileSize profile_size(Profile profile) noexcept {
 
 std::string_view profile_name(Profile profile) noexcept {
     switch (profile) {
+        case Profile::kMicro:
+            return "micro";
         case Profile::kTiny:
             return "tiny";
         case Profile::kSmall:
@@ -49,7 +53,7 @@ std::string_view profile_name(Profile profile) noexcept {
 }
 
 std::optional<Profile> parse_profile(std::string_view name) noexcept {
-    for (const Profile p : {Profile::kTiny, Profile::kSmall, Profile::kLarge}) {
+    for (const Profile p : {Profile::kMicro, Profile::kTiny, Profile::kSmall, Profile::kLarge}) {
         if (profile_name(p) == name) return p;
     }
     return std::nullopt;

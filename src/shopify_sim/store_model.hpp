@@ -16,7 +16,8 @@ namespace alatar::shopify_sim {
 
 using Id = std::uint64_t;
 
-enum class Profile { kTiny, kSmall, kLarge };
+// kMicro: a few hundred orders, for load tests that link hundreds of shops and backfill each one.
+enum class Profile { kMicro, kTiny, kSmall, kLarge };
 
 struct ProfileSize {
     int products = 0;

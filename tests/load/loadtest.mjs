@@ -270,7 +270,8 @@ const READ_REQUEST = 'query($id: ID!) { analysisRequest(id: $id) { id status pro
   'result { summary kpis { key value } } proposals { id kind status } } }';
 
 async function readLoop(stats, m, until) {
-  await sleep(Math.random() * 1000 * Math.min(5, until.ms()));
+  // Start spread over one read interval, so the merchants do not all read in the first second.
+  await sleep(Math.min(Math.random() * m.readInterval * 1000, Math.max(0, until.ms())));
   while (until.ms() > 0) {
     const pick = Math.floor(Math.random() * (READS.length + (m.requests.length ? 1 : 0)));
     try {
@@ -646,20 +647,22 @@ async function main() {
     procs.forEach((p, i) => cpu.push([p.name, cpuSeconds(p.child.pid) - cpuBefore[i]]));
     for (const m of merchants) if (m.ws) await m.ws.dispose();
     if (setupFailures) stats.error('SETUP_FAILED', `${setupFailures} merchants could not be set up`);
-
+  } catch (e) {
+    // Still reported: an aborted run is a failed run, with whatever was measured until then.
+    stats.error('RUN_ABORTED', e.message);
+    console.error('loadtest:', e.stack ?? String(e));
+  }
+  try {
     const { text, passed: ok } = report(o, state, stats, timing, cpu);
     passed = ok;
     if (o.out) writeFileSync(o.out, text + '\n');
     console.log('\n' + text);
     if (!passed) {
       for (const p of children) {
-        const tail = p.logs.join('').slice(-1500);
+        const tail = p.logs.join('').slice(-2000);
         if (tail.trim()) console.log(`---- ${p.name} output (tail) ----\n${tail}`);
       }
     }
-  } catch (e) {
-    console.error('loadtest:', e.stack ?? String(e));
-    for (const p of children) console.log(`---- ${p.name} output ----\n${p.logs.join('').slice(-4000)}`);
   } finally {
     await stopAll();
     try {
