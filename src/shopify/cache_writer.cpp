@@ -78,8 +78,9 @@ std::optional<std::int64_t> quantity(const json::object& o, std::string_view nam
     return std::nullopt;
 }
 
-// Orders and line items are most of a store's rows: they are written a batch per statement (one JSON array of
-// rows), the rarer types one statement per row. A gid repeated within a batch keeps its last version.
+// Orders, line items, refunds, customers, variants and inventory levels are most of a store's rows: they are
+// written a batch per statement (one JSON array of rows), products and locations one statement per row. A gid repeated
+// within a batch keeps its last version.
 json::value nullable(const std::optional<std::string>& v) { return v ? json::value(*v) : json::value(nullptr); }
 
 json::array tag_array(const json::object& o) {
@@ -202,6 +203,93 @@ constexpr std::string_view kRefundLineBatch =
     "line_item_gid = EXCLUDED.line_item_gid, quantity = EXCLUDED.quantity, "
     "subtotal_amount = EXCLUDED.subtotal_amount, fetched_at = now(), expires_at = EXCLUDED.expires_at";
 
+// Customers, variants and inventory levels come by the thousand in a backfill: a batch per statement too.
+json::value nullable(const std::optional<std::int64_t>& v) { return v ? json::value(*v) : json::value(nullptr); }
+
+json::object customer_row(const BulkObject& obj) {
+    const json::object& f = obj.fields;
+    return json::object{{"gid", obj.id},
+                        {"email", nullable(text(f, "email"))},
+                        {"first_name", nullable(text(f, "firstName"))},
+                        {"last_name", nullable(text(f, "lastName"))},
+                        {"state", nullable(text(f, "state"))},
+                        {"tags", tag_array(f)},
+                        {"orders_count", integer(f, "numberOfOrders").value_or(0)},
+                        {"amount_spent", money_v2(f, "amountSpent", "amount").value_or("0")},
+                        {"currency", nullable(money_v2(f, "amountSpent", "currencyCode"))},
+                        {"created_at", nullable(text(f, "createdAt"))},
+                        {"updated_at", nullable(text(f, "updatedAt"))}};
+}
+
+constexpr std::string_view kCustomerBatch =
+    "INSERT INTO shop_customers (store_id, shopify_gid, expires_at, email, first_name, last_name, state, tags, "
+    "orders_count, amount_spent, currency, created_at, updated_at) "
+    "SELECT $1::uuid, r.gid, now() + make_interval(secs => $2), lower(r.email), r.first_name, r.last_name, r.state, "
+    "coalesce(r.tags, '{}'), r.orders_count, r.amount_spent, r.currency, r.created_at, r.updated_at "
+    "FROM jsonb_to_recordset($3::jsonb) AS r(gid text, email text, first_name text, last_name text, state text, "
+    "tags text[], orders_count integer, amount_spent numeric, currency text, created_at timestamptz, "
+    "updated_at timestamptz) "
+    "ON CONFLICT (store_id, shopify_gid) DO UPDATE SET email = EXCLUDED.email, "
+    "first_name = EXCLUDED.first_name, last_name = EXCLUDED.last_name, state = EXCLUDED.state, "
+    "tags = EXCLUDED.tags, orders_count = EXCLUDED.orders_count, amount_spent = EXCLUDED.amount_spent, "
+    "currency = EXCLUDED.currency, created_at = EXCLUDED.created_at, updated_at = EXCLUDED.updated_at, "
+    "fetched_at = now(), expires_at = EXCLUDED.expires_at";
+
+// nullopt for a variant without a product (not cached).
+std::optional<json::object> variant_row(const BulkObject& obj) {
+    const json::object& f = obj.fields;
+    const auto product = obj.parent_id ? obj.parent_id : ref_id(f, "product");
+    if (!product) return std::nullopt;
+    return json::object{{"gid", obj.id},
+                        {"product_gid", *product},
+                        {"title", nullable(text(f, "title"))},
+                        {"sku", nullable(text(f, "sku"))},
+                        {"price", text(f, "price").value_or("0")},
+                        {"compare_at_price", nullable(text(f, "compareAtPrice"))},
+                        {"inventory_item_gid", nullable(ref_id(f, "inventoryItem"))},
+                        {"inventory_quantity", nullable(integer(f, "inventoryQuantity"))},
+                        {"created_at", nullable(text(f, "createdAt"))},
+                        {"updated_at", nullable(text(f, "updatedAt"))}};
+}
+
+constexpr std::string_view kVariantBatch =
+    "INSERT INTO shop_product_variants (store_id, shopify_gid, expires_at, product_gid, title, sku, price, "
+    "compare_at_price, inventory_item_gid, inventory_quantity, created_at, updated_at) "
+    "SELECT $1::uuid, r.gid, now() + make_interval(secs => $2), r.product_gid, r.title, r.sku, r.price, "
+    "r.compare_at_price, r.inventory_item_gid, r.inventory_quantity, r.created_at, r.updated_at "
+    "FROM jsonb_to_recordset($3::jsonb) AS r(gid text, product_gid text, title text, sku text, price numeric, "
+    "compare_at_price numeric, inventory_item_gid text, inventory_quantity integer, created_at timestamptz, "
+    "updated_at timestamptz) "
+    "ON CONFLICT (store_id, shopify_gid) DO UPDATE SET product_gid = EXCLUDED.product_gid, "
+    "title = EXCLUDED.title, sku = EXCLUDED.sku, price = EXCLUDED.price, "
+    "compare_at_price = EXCLUDED.compare_at_price, inventory_item_gid = EXCLUDED.inventory_item_gid, "
+    "inventory_quantity = EXCLUDED.inventory_quantity, created_at = EXCLUDED.created_at, "
+    "updated_at = EXCLUDED.updated_at, fetched_at = now(), expires_at = EXCLUDED.expires_at";
+
+// nullopt for a level without its item or location (not cached).
+std::optional<json::object> inventory_level_row(const BulkObject& obj) {
+    const json::object& f = obj.fields;
+    const auto item = obj.parent_id ? obj.parent_id : ref_id(f, "item");
+    const auto location = ref_id(f, "location");
+    if (!item || !location) return std::nullopt;
+    return json::object{{"gid", obj.id},
+                        {"item_gid", *item},
+                        {"location_gid", *location},
+                        {"available", quantity(f, "available").value_or(0)},
+                        {"on_hand", nullable(quantity(f, "on_hand"))},
+                        {"updated_at", nullable(text(f, "updatedAt"))}};
+}
+
+constexpr std::string_view kInventoryLevelBatch =
+    "INSERT INTO shop_inventory_levels (store_id, shopify_gid, expires_at, inventory_item_gid, location_gid, "
+    "available, on_hand, updated_at) "
+    "SELECT $1::uuid, r.gid, now() + make_interval(secs => $2), r.item_gid, r.location_gid, r.available, r.on_hand, "
+    "r.updated_at FROM jsonb_to_recordset($3::jsonb) AS r(gid text, item_gid text, location_gid text, "
+    "available integer, on_hand integer, updated_at timestamptz) "
+    "ON CONFLICT (store_id, shopify_gid) DO UPDATE SET inventory_item_gid = EXCLUDED.inventory_item_gid, "
+    "location_gid = EXCLUDED.location_gid, available = EXCLUDED.available, on_hand = EXCLUDED.on_hand, "
+    "updated_at = EXCLUDED.updated_at, fetched_at = now(), expires_at = EXCLUDED.expires_at";
+
 // Rows (serialised JSON objects) keyed by gid, last version wins, in first-seen order.
 class RowBatch {
   public:
@@ -256,79 +344,37 @@ void write_one(db::Transaction& tx, const std::string& store, double ttl_s, cons
                        text(f, "descriptionHtml"), text(f, "productType"), text(f, "vendor"), text(f, "status"),
                        tags(f), integer(f, "totalInventory"), text(f, "createdAt"), text(f, "updatedAt"),
                        text(f, "publishedAt")});
-    } else if (obj.type == "ProductVariant") {
-        const auto product = obj.parent_id ? obj.parent_id : ref_id(f, "product");
-        if (!product) return;
-        const auto* item = f.if_contains("inventoryItem");
-        tx.exec(
-            "INSERT INTO shop_product_variants (store_id, shopify_gid, expires_at, product_gid, title, sku, price, "
-            "compare_at_price, inventory_item_gid, inventory_quantity, created_at, updated_at) VALUES ($1, $2, " +
-                expiry +
-                ", $4, $5, $6, $7::numeric, $8::numeric, $9, $10, $11::timestamptz, $12::timestamptz) "
-                "ON CONFLICT (store_id, shopify_gid) DO UPDATE SET product_gid = EXCLUDED.product_gid, "
-                "title = EXCLUDED.title, sku = EXCLUDED.sku, price = EXCLUDED.price, "
-                "compare_at_price = EXCLUDED.compare_at_price, inventory_item_gid = EXCLUDED.inventory_item_gid, "
-                "inventory_quantity = EXCLUDED.inventory_quantity, created_at = EXCLUDED.created_at, "
-                "updated_at = EXCLUDED.updated_at, fetched_at = now(), expires_at = EXCLUDED.expires_at",
-            db::Params{store, obj.id, ttl_s, *product, text(f, "title"), text(f, "sku"), text(f, "price").value_or("0"),
-                       text(f, "compareAtPrice"),
-                       item != nullptr && item->is_object() ? text(item->get_object(), "id") : std::nullopt,
-                       integer(f, "inventoryQuantity"), text(f, "createdAt"), text(f, "updatedAt")});
-    } else if (obj.type == "Customer") {
-        tx.exec(
-            "INSERT INTO shop_customers (store_id, shopify_gid, expires_at, email, first_name, last_name, state, "
-            "tags, orders_count, amount_spent, currency, created_at, updated_at) VALUES ($1, $2, " +
-                expiry +
-                ", lower($4), $5, $6, $7, $8, $9, $10::numeric, $11, $12::timestamptz, $13::timestamptz) "
-                "ON CONFLICT (store_id, shopify_gid) DO UPDATE SET email = EXCLUDED.email, "
-                "first_name = EXCLUDED.first_name, last_name = EXCLUDED.last_name, state = EXCLUDED.state, "
-                "tags = EXCLUDED.tags, orders_count = EXCLUDED.orders_count, "
-                "amount_spent = EXCLUDED.amount_spent, currency = EXCLUDED.currency, "
-                "created_at = EXCLUDED.created_at, updated_at = EXCLUDED.updated_at, fetched_at = now(), "
-                "expires_at = EXCLUDED.expires_at",
-            db::Params{store, obj.id, ttl_s, text(f, "email"), text(f, "firstName"), text(f, "lastName"),
-                       text(f, "state"), tags(f), integer(f, "numberOfOrders").value_or(0),
-                       money_v2(f, "amountSpent", "amount").value_or("0"), money_v2(f, "amountSpent", "currencyCode"),
-                       text(f, "createdAt"), text(f, "updatedAt")});
     } else if (obj.type == "Location") {
         tx.exec("INSERT INTO shop_locations (store_id, shopify_gid, expires_at, name, active) VALUES ($1, $2, " +
                     expiry +
                     ", $4, $5) ON CONFLICT (store_id, shopify_gid) DO UPDATE SET name = EXCLUDED.name, "
                     "active = EXCLUDED.active, fetched_at = now(), expires_at = EXCLUDED.expires_at",
                 db::Params{store, obj.id, ttl_s, text(f, "name").value_or(""), text(f, "isActive") != "false"});
-    } else if (obj.type == "InventoryLevel") {
-        const auto item = obj.parent_id ? obj.parent_id : ref_id(f, "item");
-        const auto location = ref_id(f, "location");
-        if (!item || !location) return;
-        tx.exec(
-            "INSERT INTO shop_inventory_levels (store_id, shopify_gid, expires_at, inventory_item_gid, location_gid, "
-            "available, on_hand, updated_at) VALUES ($1, $2, " +
-                expiry +
-                ", $4, $5, $6, $7, $8::timestamptz) ON CONFLICT (store_id, shopify_gid) DO UPDATE SET "
-                "inventory_item_gid = EXCLUDED.inventory_item_gid, location_gid = EXCLUDED.location_gid, "
-                "available = EXCLUDED.available, on_hand = EXCLUDED.on_hand, updated_at = EXCLUDED.updated_at, "
-                "fetched_at = now(), expires_at = EXCLUDED.expires_at",
-            db::Params{store, obj.id, ttl_s, *item, *location, quantity(f, "available").value_or(0),
-                       quantity(f, "on_hand"), text(f, "updatedAt")});
     }
 }
 
 }  // namespace
 
-// Orders, line items and refunds become their row as they come (the node itself is not kept); the rarer types
-// are kept as nodes and written one statement each.
+// Most types become their row as they come (the node itself is not kept); products and locations, few and
+// wide, are kept as nodes and written one statement each.
 struct CacheWriter::Batch {
     RowBatch orders;
     RowBatch line_items;
     RowBatch refunds;
     RowBatch refund_lines;
+    RowBatch customers;
+    RowBatch variants;
+    RowBatch inventory_levels;
     std::vector<BulkObject> others;
     std::map<std::string, std::int64_t, std::less<>> types;  // nodes per type, for written()
     std::size_t size = 0;
 
     void write(db::Pool& pool, const std::string& store, double ttl_s) const {
         pool.transact_blocking([&](db::Transaction& tx) {
-            for (const auto& obj : others) write_one(tx, store, ttl_s, obj);
+            for (const auto& obj : others) write_one(tx, store, ttl_s, obj);  // products among them
+            customers.write(tx, kCustomerBatch, store, ttl_s);
+            variants.write(tx, kVariantBatch, store, ttl_s);  // after their products (foreign key)
+            inventory_levels.write(tx, kInventoryLevelBatch, store, ttl_s);
             orders.write(tx, kOrderBatch, store, ttl_s);  // before their line items (foreign key)
             line_items.write(tx, kLineItemBatch, store, ttl_s);
             refunds.write(tx, kRefundBatch, store, ttl_s);  // after their orders, before their lines
@@ -354,6 +400,12 @@ void CacheWriter::add(const BulkObject& obj) {
         if (obj.parent_id) b.refunds.add(obj.id, refund_row(obj));
     } else if (obj.type == "RefundLineItem") {
         if (obj.parent_id) b.refund_lines.add(obj.id, refund_line_row(obj));
+    } else if (obj.type == "Customer") {
+        b.customers.add(obj.id, customer_row(obj));
+    } else if (obj.type == "ProductVariant") {
+        if (auto row = variant_row(obj)) b.variants.add(obj.id, *row);
+    } else if (obj.type == "InventoryLevel") {
+        if (auto row = inventory_level_row(obj)) b.inventory_levels.add(obj.id, *row);
     } else {
         b.others.push_back(obj);
     }

@@ -30,7 +30,7 @@ class CacheWriter {
     CacheWriter(const CacheWriter&) = delete;
     CacheWriter& operator=(const CacheWriter&) = delete;
 
-    // Queues one node (orders, line items and refunds already as the row they become). A full batch is written
+    // Queues one node (all but products and locations already as the row they become). A full batch is written
     // (one transaction) on a thread of its own while the caller reads on: the parsing and the database work
     // overlap. Batches are written one at a time, in order. Types without a table are ignored.
     void add(const BulkObject& object);
