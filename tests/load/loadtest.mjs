@@ -440,6 +440,14 @@ function machine() {
     `${os.type()} ${os.release()}, Node ${process.version}`;
 }
 
+function revision() {
+  try {
+    return 'commit ' + execFileSync('git', ['-C', repoRoot, 'describe', '--always', '--dirty'], { encoding: 'utf8' }).trim();
+  } catch {
+    return 'unknown commit';
+  }
+}
+
 function report(o, state, stats, timing, cpu) {
   const lines = [];
   const now = new Date().toISOString();
@@ -522,6 +530,13 @@ function report(o, state, stats, timing, cpu) {
     `Drain after the mixed phase: ${(timing.drainMs / 1000).toFixed(1)} s.`);
   lines.push('', '## Server CPU during the mixed phase and drain', '', '| Process | CPU s |', '|---|---:|');
   for (const [name, s] of cpu) lines.push(`| ${name} | ${Number.isFinite(s) ? s.toFixed(1) : '-'} |`);
+  const apiCpu = cpu.filter(([name]) => name.startsWith('api')).reduce((t, [, s]) => t + s, 0);
+  const apiRequests = [...stats.ops.values()].reduce((t, v) => t + v.length, 0);
+  if (apiRequests > 0 && Number.isFinite(apiCpu)) {
+    lines.push('', `API processes: ${((apiCpu * 1e6) / apiRequests).toFixed(0)} ms CPU per 1,000 requests ` +
+      `(${apiRequests} HTTP requests and subscriptions, WebSocket traffic included). ` +
+      `Load average at the end: ${os.loadavg().map((l) => l.toFixed(2)).join(', ')}.`);
+  }
   lines.push('', '## Set-up', '',
     `- Machine: ${machine()}. Load generator, servers, simulator, PostgreSQL and RabbitMQ share it.`,
     `- Traffic: each merchant reads every ~${o.readInterval} s on average (exponential gaps; me, me.stores, ` +
@@ -534,7 +549,11 @@ function report(o, state, stats, timing, cpu) {
     '- Processes: `alatar api` ×2 (ALATAR_IO_THREADS=1 each), `alatar worker --concurrency 2` ×2 (one runs the ' +
     'outbox relay), `alatar-shopify-sim serve --profile micro` (shops generated on first use), offline reasoner ' +
     '(no LLM key).',
-    `- Command: \`${o.command || process.argv.slice(1).join(' ')}\``, '');
+    `- Options: --merchants ${o.merchants} --duration ${o.duration} --submissions-per-minute ` +
+    `${o.submissionsPerMinute} --read-interval ${o.readInterval} --approve-share ${o.approveShare} ` +
+    `--setup-concurrency ${o.setupConcurrency} --drain-timeout ${o.drainTimeout} --seed ${o.seed}.`,
+    `- Code: ${revision()}.`,
+    `- Command: \`${(o.command || process.argv.slice(1).join(' ')).trim()}\``, '');
   return { text: lines.join('\n'), passed };
 }
 
