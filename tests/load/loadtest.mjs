@@ -657,10 +657,11 @@ async function main() {
     log(`drain: waiting for ${state.requests.filter((r) => !r.status).length} analyses`);
     const drainStart = performance.now();
     for (const r of state.requests) r.watched.then(() => { r.watchedDone = true; });
-    await drain(stats, state, o.drainTimeout * 1000);
-    // Let approvals triggered by the last completions register before reading them.
-    await Promise.race([Promise.all(state.requests.map((r) => r.watched)), sleep(10000)]);
-    await drain(stats, state, 30000);
+    const drainLeft = () => Math.max(0, drainStart + o.drainTimeout * 1000 - performance.now());
+    await drain(stats, state, drainLeft());
+    // Let approvals triggered by the last completions register, then wait for them too (same bound).
+    await Promise.race([Promise.all(state.requests.map((r) => r.watched)), sleep(Math.min(10000, drainLeft()))]);
+    await drain(stats, state, drainLeft());
     timing.drainMs = performance.now() - drainStart;
     stats.measuring = false;
     procs.forEach((p, i) => cpu.push([p.name, cpuSeconds(p.child.pid) - cpuBefore[i]]));
