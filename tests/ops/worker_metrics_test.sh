@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # `alatar worker` serves Prometheus /metrics at worker_metrics_listen: the exposition passes `promtool check
-# metrics`, carries the series the alert rules read (alatar_dlq_messages, alatar_outbox_lag_seconds) and the agent
-# series, and the outbox lag follows the database (an old unsent outbox row shows as lag).
+# metrics`, carries the series the alert rules read (alatar_dlq_messages, alatar_outbox_lag_seconds,
+# alatar_shopify_requests_total, alatar_llm_requests_total) and the agent series, the Shopify and LLM series count
+# the worker's call spans, and the outbox lag follows the database (an old unsent outbox row shows as lag).
 # usage: worker_metrics_test.sh REPO_DIR ALATAR_BINARY PROMTOOL
 #        (needs ALATAR_TEST_DATABASE_URL and ALATAR_TEST_AMQP_URL: scripts/services --profile test env)
 set -euo pipefail
@@ -53,11 +54,42 @@ grep -q "^alatar_dlq_messages{queue=\"$prefix.dlq\"} 0$" "$work/metrics.txt" ||
 
 "$promtool" check metrics <"$work/metrics.txt" || fail "promtool check metrics rejected the exposition"
 for name in alatar_worker_up alatar_outbox_lag_seconds alatar_dlq_messages alatar_queue_messages \
-    alatar_agent_tasks_total alatar_agent_step_duration_seconds alatar_agent_tool_duration_seconds; do
+    alatar_agent_tasks_total alatar_agent_step_duration_seconds alatar_agent_tool_duration_seconds \
+    alatar_shopify_requests_total alatar_shopify_throttle_wait_seconds_total alatar_llm_requests_total \
+    alatar_llm_tokens_total alatar_llm_cost_usd_total; do
     grep -q "^# TYPE $name " "$work/metrics.txt" || fail "metric family $name missing"
 done
 grep -q '^alatar_worker_up{worker="[^"]*"} 1$' "$work/metrics.txt" || fail "alatar_worker_up is not 1"
 grep -q '^alatar_outbox_lag_seconds 0$' "$work/metrics.txt" || fail "outbox lag is not 0 with an empty outbox"
+
+# Shopify and LLM call spans of this worker (as an analysis stores them) feed the series the upstream alerts read:
+# a 401 from Shopify (AlatarShopifyAuthFailures), a failed and a successful LLM call (AlatarLlmFailureRate).
+worker=$(sed -n 's/^alatar_worker_up{worker="\([^"]*\)"} 1$/\1/p' "$work/metrics.txt")
+[[ -n $worker ]] || fail "no worker name in alatar_worker_up"
+psql_at "$url" -v worker="$worker" >/dev/null <<'SQL'
+WITH u AS (INSERT INTO users DEFAULT VALUES RETURNING id),
+r AS (INSERT INTO analysis_requests (user_id, prompt) SELECT id, 'ops metrics test' FROM u RETURNING id)
+INSERT INTO trace_spans (request_id, span_id, parent_id, name, kind, started_at, duration_ms, attributes, error)
+SELECT r.id, s.span_id, 'tool0000000000000', s.name, s.kind, now(), 5, s.attributes::jsonb || jsonb_build_object('worker', :'worker'), s.error
+FROM r, (VALUES
+  ('a000000000000001', 'shopify.query orders', 'shopify', '{"outcome": "auth_failed", "http_status": 401, "throttle_wait_ms": 0}', 'revoked'),
+  ('a000000000000002', 'shopify.query orders', 'shopify', '{"outcome": "success", "http_status": 200, "throttle_wait_ms": 1500}', NULL),
+  ('a000000000000003', 'llm.chat', 'llm', '{"outcome": "success", "prompt_tokens": 300, "completion_tokens": 60, "cost_usd": 0.25}', NULL),
+  ('a000000000000004', 'llm.chat', 'llm', '{"outcome": "timeout", "prompt_tokens": 0, "completion_tokens": 0, "cost_usd": 0}', 'timed out')
+) AS s(span_id, name, kind, attributes, error);
+SQL
+for _ in $(seq 1 120); do
+    scrape || true
+    grep -q '^alatar_llm_requests_total{outcome="timeout"} 1$' "$work/metrics.txt" && break
+    sleep 0.5
+done
+for series in 'alatar_shopify_requests_total{outcome="auth_failed"} 1' 'alatar_shopify_requests_total{outcome="success"} 1' \
+    'alatar_shopify_throttle_wait_seconds_total 1.5' 'alatar_llm_requests_total{outcome="success"} 1' \
+    'alatar_llm_requests_total{outcome="timeout"} 1' 'alatar_llm_tokens_total{kind="prompt"} 300' \
+    'alatar_llm_tokens_total{kind="completion"} 60' 'alatar_llm_cost_usd_total 0.25'; do
+    grep -qxF "$series" "$work/metrics.txt" || { cat "$work/metrics.txt" >&2; fail "expected the sample: $series"; }
+done
+"$promtool" check metrics <"$work/metrics.txt" || fail "promtool check metrics rejected the exposition with call series"
 
 # An unsent outbox row created two minutes ago (not yet due, so the relay leaves it) is a lag of >= 120 s.
 psql_at "$url" -c "INSERT INTO outbox (topic, payload, created_at, available_at)
