@@ -260,6 +260,20 @@ async function main() {
     check(second.result.status === 'COMPLETED', 'a second analysis completes on the fresh cache',
       second.result.error ?? second.result.status);
     console.log(`info  analysis latency end to end, second (fresh cache): ${second.latencyMs} ms`);
+    // The first analysis backfilled the cache: each Admin API call is a shopify span under the data-retrieval
+    // tool span, with its query cost and never the token.
+    const { analysisRequest: backfilled } = await gql(apiBase,
+      'query($id: ID!) { analysisRequest(id: $id) { trace { id parentId name kind attributes } } }', { id: first.id },
+      token);
+    const freshSpans = new Set(backfilled.trace.filter((s) => s.name === 'tool.ensure_store_data_fresh').map((s) => s.id));
+    const shopifySpans = backfilled.trace.filter((s) => s.kind === 'shopify');
+    check(shopifySpans.length > 0 && shopifySpans.every((s) => freshSpans.has(s.parentId)),
+      'the backfill\'s Shopify calls are spans under the data-retrieval tool span',
+      backfilled.trace.map((s) => `${s.kind} ${s.name}`));
+    check(shopifySpans.some((s) => s.name === 'shopify.mutation bulkOperationRunQuery' && s.attributes.requested_cost > 0 &&
+      s.attributes.actual_cost >= 0 && s.attributes.outcome === 'success'), 'a bulk run span carries its query cost',
+      shopifySpans.slice(0, 3));
+    check(!JSON.stringify(shopifySpans).includes('shpat_'), 'no access token in the Shopify spans');
     const { analysisRequest: traced } = await gql(apiBase,
       'query($id: ID!) { analysisRequest(id: $id) { trace { name kind durationMs } } }', { id: second.id }, token);
     const tools = traced.trace.filter((s) => s.kind === 'tool').map((s) => `${s.name} ${Math.round(s.durationMs)} ms`);
