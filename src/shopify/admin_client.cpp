@@ -109,6 +109,11 @@ class CallReporter {
     CallRecord& record() noexcept { return record_; }
     void succeeded() { finish("success", std::nullopt); }
     void failed(const std::exception& e) { finish(failure_outcome(e), e.what()); }
+    // A refusal that says nothing about the store's credentials (e.g. an expired signed file URL).
+    void failed_without_auth(const std::exception& e) {
+        const std::string outcome = failure_outcome(e);
+        finish(outcome == "auth_failed" ? "error" : outcome, e.what());
+    }
 
   private:
     void finish(std::string outcome, std::optional<std::string> error) {
@@ -439,7 +444,8 @@ void AdminClient::download_lines(const std::string& url, Deadline deadline,
         }
         splitter.finish();
     } catch (const std::exception& e) {
-        report.failed(e);
+        // The file comes from storage by a signed URL without the token: a 401/403 there is no auth failure.
+        report.failed_without_auth(e);
         throw;
     }
     report.succeeded();
