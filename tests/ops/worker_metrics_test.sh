@@ -75,7 +75,8 @@ FROM r, (VALUES
   ('a000000000000001', 'shopify.query orders', 'shopify', '{"outcome": "auth_failed", "http_status": 401, "throttle_wait_ms": 0}', 'revoked'),
   ('a000000000000002', 'shopify.query orders', 'shopify', '{"outcome": "success", "http_status": 200, "throttle_wait_ms": 1500}', NULL),
   ('a000000000000003', 'llm.chat', 'llm', '{"outcome": "success", "prompt_tokens": 300, "completion_tokens": 60, "cost_usd": 0.25}', NULL),
-  ('a000000000000004', 'llm.chat', 'llm', '{"outcome": "timeout", "prompt_tokens": 0, "completion_tokens": 0, "cost_usd": 0}', 'timed out')
+  ('a000000000000004', 'llm.chat', 'llm', '{"outcome": "timeout", "prompt_tokens": 0, "completion_tokens": 0, "cost_usd": 0}', 'timed out'),
+  ('a000000000000005', 'llm.chat', 'llm', '{"outcome": "budget_exceeded", "attempts": 0, "prompt_tokens": 0, "completion_tokens": 0, "cost_usd": 0}', 'budget')
 ) AS s(span_id, name, kind, attributes, error);
 SQL
 for _ in $(seq 1 120); do
@@ -89,6 +90,9 @@ for series in 'alatar_shopify_requests_total{outcome="auth_failed"} 1' 'alatar_s
     'alatar_llm_tokens_total{kind="completion"} 60' 'alatar_llm_cost_usd_total 0.25'; do
     grep -qxF "$series" "$work/metrics.txt" || { cat "$work/metrics.txt" >&2; fail "expected the sample: $series"; }
 done
+# A call the budget refused before sending is no request to the endpoint (it must not count as an LLM failure).
+! grep -q 'alatar_llm_requests_total{outcome="budget_exceeded"}' "$work/metrics.txt" ||
+    fail "a budget refusal was counted as an LLM request"
 "$promtool" check metrics <"$work/metrics.txt" || fail "promtool check metrics rejected the exposition with call series"
 
 # An unsent outbox row created two minutes ago (not yet due, so the relay leaves it) is a lag of >= 120 s.
