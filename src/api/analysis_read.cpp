@@ -243,6 +243,8 @@ asio::awaitable<std::optional<json::object>> load_analysis_request(RequestContex
     co_return o;
 }
 
+void prime_request_loaders(RequestContext& ctx, const json::object& request) { prime(ctx, request); }
+
 asio::awaitable<bool> has_actions_in_flight(RequestContext& ctx, std::string request_uuid) {
     static const std::string kSql =
         "SELECT EXISTS (SELECT 1 FROM action_proposals WHERE request_id = $1 "

@@ -22,6 +22,10 @@ boost::asio::awaitable<std::optional<boost::json::object>> load_analysis_request
                                                                                  std::string user_id,
                                                                                  std::string request_uuid);
 
+// Primes the request's per-request loaders (tasks, proposals, trace, result, store) with its ids, as
+// load_analysis_request does, for a request object read elsewhere (a shared read).
+void prime_request_loaders(RequestContext& ctx, const boost::json::object& request);
+
 // Whether an approved action of the request is still being carried out (APPROVED, EXECUTING or UNDOING): its
 // update stream stays open until those settle, so every transition reaches the subscribers.
 boost::asio::awaitable<bool> has_actions_in_flight(RequestContext& ctx, std::string request_uuid);

@@ -11,6 +11,8 @@
 #include "api/ids.hpp"
 #include "api/request_context.hpp"
 #include "api/resolvers.hpp"
+#include "api/services.hpp"
+#include "api/shared_request_reads.hpp"
 #include "common/error.hpp"
 #include "db/pool_async.hpp"
 
@@ -187,9 +189,10 @@ class UpdateStream final : public graphql::SourceStream {
             const std::int64_t n = seq != nullptr && seq->is_number() ? seq->to_number<std::int64_t>() : last_seq_ + 1;
             if (n <= last_seq_) continue;  // already reflected in what the subscriber has seen
             last_seq_ = n;
-            auto request = co_await load_analysis_request(ctx_, user_id_, uuid_);
-            if (!request) co_return std::nullopt;  // deleted meanwhile
-            done_ = co_await is_last_update(*request);
+            auto state = co_await read_state(n);
+            if (!state) co_return std::nullopt;  // deleted meanwhile
+            done_ = is_terminal(state->request.at("status").as_string()) && !state->actions_in_flight;
+            auto* request = &state->request;
             const auto* name = event->if_contains("event");
             const auto* message = event->if_contains("message");
             co_return update(std::move(*request),
@@ -204,6 +207,25 @@ class UpdateStream final : public graphql::SourceStream {
     }
 
   private:
+    // The request as of event `seq`: one read shared with every other stream of the request in this process.
+    asio::awaitable<std::optional<RequestState>> read_state(std::int64_t seq) {
+        auto fetch = [this]() -> asio::awaitable<std::optional<RequestState>> {
+            auto request = co_await load_analysis_request(ctx_, user_id_, uuid_);
+            if (!request) co_return std::nullopt;
+            RequestState state{std::move(*request)};
+            if (is_terminal(state.request.at("status").as_string())) {
+                state.actions_in_flight = co_await has_actions_in_flight(ctx_, uuid_);
+            }
+            co_return state;
+        };
+        if (SharedRequestReads* shared = ctx_.services().request_reads; shared != nullptr) {
+            auto state = co_await shared->read(uuid_, user_id_, seq, fetch);
+            if (state) prime_request_loaders(ctx_, state->request);
+            co_return state;
+        }
+        co_return co_await fetch();
+    }
+
     // The stream ends after this update when the request is finished and no approved action of it is still running.
     asio::awaitable<bool> is_last_update(const json::object& request) {
         if (!is_terminal(request.at("status").as_string())) co_return false;

@@ -14,6 +14,7 @@
 #include "api/oauth_services.hpp"
 #include "api/offload.hpp"
 #include "api/resolvers.hpp"
+#include "api/shared_request_reads.hpp"
 #include "api/webhook_shopify.hpp"
 #include "api/ws_handler.hpp"
 #include "common/crypto.hpp"
@@ -89,6 +90,10 @@ ApiOptions api_options(const Config& config) {
     o.http.io_threads = static_cast<std::size_t>(config.io_threads);
     o.http.body_limit = static_cast<std::size_t>(config.max_body_bytes);
     o.http.request_timeout = config.request_timeout;
+    o.http.max_connections = static_cast<std::size_t>(config.max_connections);
+    o.http.header_limit = static_cast<std::uint32_t>(config.max_header_bytes);
+    o.http.header_timeout = config.header_timeout;
+    o.http.idle_timeout = config.idle_timeout;
     o.http.trust_forwarded_for = config.trust_proxy;
     o.http.handle_signals = true;
     if (const auto origin = origin_of(config.public_url); !origin.empty()) o.http.cors.allowed_origins = {origin};
@@ -116,6 +121,7 @@ struct ApiServer::Parts {
     std::unique_ptr<CpuPool> cpu;
     std::unique_ptr<LoginThrottle> throttle;
     std::shared_ptr<EventHub> hub = std::make_shared<EventHub>();
+    SharedRequestReads request_reads;
     graphql::SchemaPtr schema;
     std::unique_ptr<Services> services;
     std::shared_ptr<ApiExecutor> executor;
@@ -160,6 +166,7 @@ void ApiServer::Parts::build() {
                                                    {},
                                                    log.child("graphql")});
     services->identity = make_identity_services(config);
+    services->request_reads = &request_reads;
     services->loader_fetches = &registry->counter("alatar_api_loader_fetches_total",
                                                   "Batched queries of the per-request loaders.", {"loader"}, 16);
     executor = std::make_shared<ApiExecutor>(*schema, *services, options.limits);

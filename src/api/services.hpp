@@ -20,6 +20,7 @@ namespace alatar::api {
 
 class CpuPool;
 class EventHub;
+class SharedRequestReads;
 struct IdentityServices;
 
 struct Services {
@@ -36,6 +37,8 @@ struct Services {
     http::metrics::Family<http::metrics::Counter>* loader_fetches = nullptr;
     // Shopify app, Keyring and identity providers for linking stores and platform sign-in (api/oauth_services).
     std::shared_ptr<IdentityServices> identity;
+    // One read per event for all update streams of a request (may be null: each stream reads for itself).
+    SharedRequestReads* request_reads = nullptr;
 };
 
 }  // namespace alatar::api

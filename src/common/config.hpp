@@ -89,6 +89,10 @@ struct Config {
     std::int64_t max_body_bytes{};
     Duration request_timeout{};
     bool trust_proxy{};                 // take the client address from X-Forwarded-For (only behind a trusted proxy)
+    std::int64_t max_connections{};     // open connections (HTTP and WebSocket) before new ones get a 503
+    std::int64_t max_header_bytes{};    // request head size before a 431
+    Duration header_timeout{};          // the whole request head must arrive by then (slowloris)
+    Duration idle_timeout{};            // keep-alive wait for the next request
     std::string amqp_prefix;            // names of the RabbitMQ exchanges and queues: <prefix>.work, <prefix>.dlq, ...
     Duration analysis_timeout{};        // an analysis with no progress for this long is failed by the workers
     std::string worker_metrics_listen;  // host:port of a worker's /metrics listener ("" = none)

@@ -2,8 +2,14 @@
 // throttle, the event hub and error formatting.
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/use_future.hpp>
 #include <thread>
 
@@ -16,12 +22,41 @@
 #include "api/login_throttle.hpp"
 #include "api/preferences.hpp"
 #include "api/request_context.hpp"
+#include "api/server.hpp"
+#include "api/shared_request_reads.hpp"
+#include "common/config.hpp"
 
 namespace alatar::api {
 namespace {
 
 namespace json = boost::json;
 constexpr std::string_view kUuid = "3f2b8c1e-9d4a-4e6b-8f00-1234567890ab";
+
+TEST(ApiOptions, ServerLimitsComeFromConfiguration) {
+    using namespace std::chrono_literals;
+    const ApiOptions defaults = api_options(Config::load({}));
+    EXPECT_EQ(defaults.http.max_connections, 10'000U);
+    EXPECT_EQ(defaults.http.header_limit, 16U * 1024);
+    EXPECT_EQ(defaults.http.header_timeout, 10s);
+    EXPECT_EQ(defaults.http.idle_timeout, 60s);
+    EXPECT_EQ(defaults.http.body_limit, 1024U * 1024);
+
+    const Config config = Config::load({std::nullopt,
+                                        {{"ALATAR_MAX_CONNECTIONS", "20000"},
+                                         {"ALATAR_MAX_HEADER_BYTES", "4096"},
+                                         {"ALATAR_HEADER_TIMEOUT", "2s"},
+                                         {"ALATAR_IDLE_TIMEOUT", "5m"},
+                                         {"ALATAR_MAX_BODY_BYTES", "2048"},
+                                         {"ALATAR_REQUEST_TIMEOUT", "7s"}}});
+    const ApiOptions o = api_options(config);
+    EXPECT_EQ(o.http.max_connections, 20'000U);
+    EXPECT_EQ(o.http.header_limit, 4096U);
+    EXPECT_EQ(o.http.header_timeout, 2s);
+    EXPECT_EQ(o.http.idle_timeout, 5min);
+    EXPECT_EQ(o.http.body_limit, 2048U);
+    EXPECT_EQ(o.http.request_timeout, 7s);
+    EXPECT_THROW((void)Config::load({std::nullopt, {{"ALATAR_MAX_CONNECTIONS", "0"}}}), ConfigError);
+}
 
 TEST(Ids, RoundTripAndTypeTagging) {
     const auto id = encode_id(id_type::kAnalysisRequest, kUuid);
@@ -186,6 +221,77 @@ TEST(EventHub, FansOutPerRequestAndDropsOldestWhenFull) {
     EXPECT_FALSE(waiting.get().has_value());
     a1.reset();
     EXPECT_EQ(hub->subscriptions(), 2U);
+}
+
+// A fetch that takes a while (as a database read does) and counts its calls.
+SharedRequestReads::Fetch slow_fetch(std::atomic<int>& calls, std::int64_t seq, bool found = true) {
+    return [&calls, seq, found]() -> boost::asio::awaitable<std::optional<RequestState>> {
+        ++calls;
+        boost::asio::steady_timer timer{co_await boost::asio::this_coro::executor, std::chrono::milliseconds(30)};
+        co_await timer.async_wait(boost::asio::use_awaitable);
+        if (!found) co_return std::nullopt;
+        co_return RequestState{json::object{{"status", "RUNNING"}, {"_eventSeq", seq}}, false};
+    };
+}
+
+TEST(SharedRequestReads, OneReadServesEveryStreamOfAnEvent) {
+    boost::asio::io_context io;
+    SharedRequestReads reads;
+    std::atomic<int> calls{0};
+    const auto fetch = slow_fetch(calls, 5);
+    std::atomic<int> answered{0};
+    for (int i = 0; i < 50; ++i) {
+        // Each stream on its own strand, as each WebSocket connection is.
+        boost::asio::co_spawn(
+            boost::asio::make_strand(io),
+            [&]() -> boost::asio::awaitable<void> {
+                const auto state = co_await reads.read("r1", "u1", 5, fetch);
+                if (state && state->request.at("_eventSeq").as_int64() == 5) ++answered;
+            },
+            boost::asio::detached);
+    }
+    std::thread second{[&] { io.run(); }};
+    io.run();
+    second.join();
+    EXPECT_EQ(calls.load(), 1);
+    EXPECT_EQ(answered.load(), 50);
+    EXPECT_EQ(reads.fetches(), 1U);
+    EXPECT_EQ(reads.shared(), 49U);
+
+    // A newer event needs a newer read; another user never gets this user's read.
+    io.restart();
+    const auto newer = slow_fetch(calls, 6);
+    auto at6 = boost::asio::co_spawn(io, reads.read("r1", "u1", 6, newer), boost::asio::use_future);
+    io.run();
+    EXPECT_EQ(at6.get()->request.at("_eventSeq").as_int64(), 6);
+    EXPECT_EQ(calls.load(), 2);
+    io.restart();
+    const auto not_theirs = slow_fetch(calls, 6, false);
+    auto other = boost::asio::co_spawn(io, reads.read("r1", "u2", 1, not_theirs), boost::asio::use_future);
+    io.run();
+    EXPECT_FALSE(other.get().has_value());
+    EXPECT_EQ(calls.load(), 3);
+}
+
+TEST(SharedRequestReads, AFailedReadFailsItsCallerAndTheWaitersReadAgain) {
+    boost::asio::io_context io;
+    SharedRequestReads reads;
+    std::atomic<int> calls{0};
+    const SharedRequestReads::Fetch failing = [&calls]() -> boost::asio::awaitable<std::optional<RequestState>> {
+        ++calls;
+        boost::asio::steady_timer timer{co_await boost::asio::this_coro::executor, std::chrono::milliseconds(30)};
+        co_await timer.async_wait(boost::asio::use_awaitable);
+        throw std::runtime_error("connection lost");
+    };
+    const auto working = slow_fetch(calls, 3);
+    auto first = boost::asio::co_spawn(io, reads.read("r", "u", 3, failing), boost::asio::use_future);
+    auto second = boost::asio::co_spawn(io, reads.read("r", "u", 3, working), boost::asio::use_future);
+    auto third = boost::asio::co_spawn(io, reads.read("r", "u", 3, working), boost::asio::use_future);
+    io.run();
+    EXPECT_THROW((void)first.get(), std::runtime_error);
+    EXPECT_EQ(second.get()->request.at("_eventSeq").as_int64(), 3);
+    EXPECT_EQ(third.get()->request.at("_eventSeq").as_int64(), 3);
+    EXPECT_EQ(calls.load(), 2);  // the failed read and one retry shared by both waiters
 }
 
 }  // namespace
