@@ -18,7 +18,7 @@ const here = path.join(repoRoot, 'bench/api');
 
 function parseArgs() {
   const a = { duration: 10, warmup: 3, connections: [64, 256], servers: ['alatar', 'mercurius', 'apollo'],
-    poolTotal: 16, pgbenchClients: 16, threads: 2 };
+    queries: ['typename', 'me', 'list'], poolTotal: 16, pgbenchClients: 16, threads: 2 };
   const argv = process.argv.slice(2);
   for (let i = 0; i < argv.length; i += 2) {
     const [k, v] = [argv[i], argv[i + 1]];
@@ -31,6 +31,7 @@ function parseArgs() {
     else if (k === '--warmup') a.warmup = Number(v);
     else if (k === '--connections') a.connections = v.split(',').map(Number);
     else if (k === '--servers') a.servers = v.split(',');
+    else if (k === '--queries') a.queries = v.split(',');
     else if (k === '--command') a.command = v;
     else throw new Error(`unknown option ${k}`);
   }
@@ -43,16 +44,25 @@ const log = (...m) => console.error('[bench]', ...m);
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const psql = (sql) => execFileSync('psql', [args.dbUrl, '-qAtX', '-c', sql], { encoding: 'utf8' }).trim();
 
-const queries = {
-  me: { label: '`me`', body: JSON.stringify({ query: 'query Me { me { id email createdAt } }' }) },
+const allQueries = {
+  // No resolver and no database work: the server's own cost per request (issue 4's figure).
+  typename: { label: '`{ __typename }`', body: JSON.stringify({ query: '{ __typename }' }) },
+  me: {
+    label: '`me`', pgbench: 'pgbench_me.sql', body: JSON.stringify({ query: 'query Me { me { id email createdAt } }' }),
+  },
   list: {
     label: '`listAnalysisRequests(first: 20)`',
+    pgbench: 'pgbench_list.sql',
     body: JSON.stringify({
       query: 'query List { listAnalysisRequests(first: 20) { totalCount pageInfo { hasNextPage endCursor } ' +
         'edges { cursor node { id prompt status progress createdAt updatedAt } } } }',
     }),
   },
 };
+const queries = Object.fromEntries(args.queries.map((q) => {
+  if (!allQueries[q]) throw new Error(`unknown query ${q} (known: ${Object.keys(allQueries).join(', ')})`);
+  return [q, allQueries[q]];
+}));
 
 // ------------------------------------------------------------------ processes and CPU time
 
@@ -252,9 +262,10 @@ for (const [i, name] of args.servers.entries()) {
 }
 
 const ceiling = {};
-for (const [q, script] of [['me', 'pgbench_me.sql'], ['list', 'pgbench_list.sql']]) {
+for (const [q, spec] of Object.entries(queries)) {
+  if (!spec.pgbench) continue;
   log(`pgbench ${q}`);
-  ceiling[q] = runPgbench(script, args.duration);
+  ceiling[q] = runPgbench(spec.pgbench, args.duration);
   log(`pgbench ${q}: ${ceiling[q].tps.toFixed(0)} tps`);
 }
 fs.rmSync(tokensFile, { force: true });
@@ -302,8 +313,12 @@ L.push(`- alatar: \`${path.relative(repoRoot, args.alatarBin)} api\` (${buildTyp
 
 for (const [q, spec] of Object.entries(queries)) {
   L.push(`## ${spec.label}`, '');
-  L.push(`Database-only ceiling (pgbench, the same SQL as one request, ${args.pgbenchClients} clients): ` +
-    `**${f0(ceiling[q].tps)} req/s** (average ${f2(ceiling[q].latencyMs)} ms).`, '');
+  if (ceiling[q]) {
+    L.push(`Database-only ceiling (pgbench, the same SQL as one request, ${args.pgbenchClients} clients): ` +
+      `**${f0(ceiling[q].tps)} req/s** (average ${f2(ceiling[q].latencyMs)} ms).`, '');
+  } else {
+    L.push('No database work: parsing, validation (cached document), execution and HTTP only.', '');
+  }
   L.push('| server | conns | req/s | p50 ms | p99 ms | server CPU ms / 1k req | CPU cores used | DB xact / req | % of DB ceiling | errors |');
   L.push('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
   for (const c of args.connections) {
@@ -311,7 +326,7 @@ for (const [q, spec] of Object.entries(queries)) {
       const r = get(name, q, c);
       if (!r) continue;
       L.push(`| ${name} | ${c} | ${f0(r.rps)} | ${f2(r.p50)} | ${f2(r.p99)} | ${f1(r.cpuPer1k)} | ${f2(r.cpuCores)} | ` +
-        `${f2(r.xactPerReq)} | ${f0((100 * r.rps) / ceiling[q].tps)}% | ${r.errors} |`);
+        `${f2(r.xactPerReq)} | ${ceiling[q] ? `${f0((100 * r.rps) / ceiling[q].tps)}%` : '–'} | ${r.errors} |`);
     }
   }
   L.push('');
@@ -332,12 +347,17 @@ for (const [name, m] of Object.entries(serverInfo)) {
   L.push(`| ${name} | ${(m.idleRss / 1024).toFixed(1)} | ${(m.loadedRss / 1024).toFixed(1)} |`);
 }
 L.push('');
-L.push('## Against the goals (issue 12)', '');
+L.push('## Against the goals (issues 4 and 12)', '');
 for (const c of args.connections.slice(-1)) {
   const a = get('alatar', 'me', c);
   const al = get('alatar', 'list', c);
   const m = get('mercurius', 'me', c);
-  if (a && al) {
+  const t = get('alatar', 'typename', c);
+  if (t) {
+    L.push(`- \`{ __typename }\` at ${c} keep-alive connections (issue 4): ${f0(t.rps)} req/s, p50 ${f2(t.p50)} ms, ` +
+      `p99 ${f2(t.p99)} ms, ${f1(t.cpuPer1k)} ms of server CPU per 1,000 requests.`);
+  }
+  if (a && al && ceiling.me && ceiling.list) {
     L.push(`- At ${c} connections: \`me\` at ${f0((100 * a.rps) / ceiling.me.tps)}% and the list at ` +
       `${f0((100 * al.rps) / ceiling.list.tps)}% of the database-only ceiling (goal ≥ 60%); p99 ${f2(a.p99)} ms and ` +
       `${f2(al.p99)} ms (goal < 10 ms).`);
