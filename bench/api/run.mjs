@@ -151,7 +151,7 @@ async function startServer(name, port) {
   for (let i = 0; i < 300; i++) {
     if (child.exitCode !== null) throw new Error(`${name} exited early:\n${stderr.join('')}`);
     try {
-      const r = await post(url, queries.me.body, tokens[0]);
+      const r = await post(url, allQueries.me.body, tokens[0]);
       if (r.status === 200) return { child, url, stderr };
     } catch { /* not up yet */ }
     await sleep(100);
@@ -218,7 +218,8 @@ let reference = {};  // normalised answers of the first server (alatar)
 const normalise = (text) => JSON.stringify(JSON.parse(text));
 
 for (const [i, name] of args.servers.entries()) {
-  const port = 47000 + (process.pid % 1000) * 4 + i;
+  // Below the ephemeral range (32768-60999), where a client socket of any process could hold the port.
+  const port = 21000 + (process.pid % 1000) * 4 + i;
   log(`starting ${name} on ${port}`);
   const s = await startServer(name, port);
   try {

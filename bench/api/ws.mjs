@@ -55,7 +55,8 @@ function rssKiB(pid) {
 // ------------------------------------------------------------------ the server
 
 const tokens = psql('SELECT token FROM bench_tokens ORDER BY n').split('\n');
-const port = 46000 + (process.pid % 1000) * 2;
+// Below the ephemeral range (32768-60999), where a client socket of any process could hold the port.
+const port = 25000 + (process.pid % 1000) * 2;
 const httpUrl = `http://127.0.0.1:${port}/graphql`;
 const wsUrl = `ws://127.0.0.1:${port}/graphql`;
 
