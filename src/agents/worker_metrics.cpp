@@ -216,6 +216,11 @@ WorkerMetrics::WorkerMetrics(db::Pool& pool, mq::AmqpUrl url, mq::Names names, L
     s.shopify_throttle_wait.get();
     s.llm_cost.get();
     for (const auto* kind : {"prompt", "completion"}) s.llm_tokens.with({kind});
+    // Same names as the API's, so one dashboard panel shows every process's pool.
+    s.registry->gauge_callback("alatar_db_pool_open_connections", "Open PostgreSQL connections of the pool.",
+                               [p = &s.pool] { return static_cast<double>(p->stats().open); });
+    s.registry->gauge_callback("alatar_db_pool_idle_connections", "Idle PostgreSQL connections of the pool.",
+                               [p = &s.pool] { return static_cast<double>(p->stats().idle); });
     http::ServerOptions server_options;
     server_options.host = s.options.host;
     server_options.port = s.options.port;

@@ -56,7 +56,8 @@ grep -q "^alatar_dlq_messages{queue=\"$prefix.dlq\"} 0$" "$work/metrics.txt" ||
 for name in alatar_worker_up alatar_outbox_lag_seconds alatar_dlq_messages alatar_queue_messages \
     alatar_agent_tasks_total alatar_agent_step_duration_seconds alatar_agent_tool_duration_seconds \
     alatar_shopify_requests_total alatar_shopify_throttle_wait_seconds_total alatar_llm_requests_total \
-    alatar_llm_tokens_total alatar_llm_cost_usd_total; do
+    alatar_llm_tokens_total alatar_llm_cost_usd_total alatar_db_pool_open_connections \
+    alatar_db_pool_idle_connections; do
     grep -q "^# TYPE $name " "$work/metrics.txt" || fail "metric family $name missing"
 done
 grep -q '^alatar_worker_up{worker="[^"]*"} 1$' "$work/metrics.txt" || fail "alatar_worker_up is not 1"
