@@ -167,6 +167,32 @@ TEST(Generator, SameSeedSameStoreDifferentSeedDifferentStore) {
     EXPECT_TRUE(differs);
 }
 
+// The load test's profile: small enough for 500 shops, still with the planted products and every order kind.
+TEST(Generator, MicroProfileHasItsSizesAndPlantedProducts) {
+    GeneratorOptions o = tiny_options();
+    o.profile = Profile::kMicro;
+    const Store s = generate_store(o);
+    const ProfileSize size = profile_size(Profile::kMicro);
+    EXPECT_EQ(profile_name(Profile::kMicro), "micro");
+    EXPECT_EQ(parse_profile("micro"), Profile::kMicro);
+    EXPECT_EQ(s.products.size(), static_cast<std::size_t>(size.products));
+    EXPECT_EQ(s.customers.size(), static_cast<std::size_t>(size.customers));
+    EXPECT_NEAR(static_cast<double>(s.orders.size()), size.orders, size.orders * 0.15);
+    EXPECT_LT(s.orders.size(), tiny_store().orders.size() / 4);
+    const std::set<Id> planted{s.planted.stockout.product_id, s.planted.overstock.product_id,
+                               s.planted.weak_description.product_id};
+    EXPECT_EQ(planted.size(), 3U);
+    EXPECT_EQ(s.planted.stockout.units_last_week, 0);
+    bool refunded = false;
+    bool cancelled = false;
+    for (const auto& order : s.orders) {
+        refunded = refunded || order.financial_status == "REFUNDED" || order.financial_status == "PARTIALLY_REFUNDED";
+        cancelled = cancelled || order.cancelled_at.has_value();
+    }
+    EXPECT_TRUE(refunded);
+    EXPECT_TRUE(cancelled);
+}
+
 TEST(Generator, RejectsUnknownTimeZone) {
     GeneratorOptions o = tiny_options();
     o.iana_timezone = "Mars/Olympus";
