@@ -47,8 +47,9 @@ format:
 demo: build
 	@scripts/demo $(BUILD_DIR)
 
-# alatar api against Apollo Server and Mercurius on the same database (scripts/bench; writes
-# bench/results/api-<date>.md).
+# Every benchmark in one run (scripts/bench): alatar api against Apollo Server and Mercurius on the same database,
+# 10,000 WebSocket subscribers, the GraphQL engine against graphql-js, the Shopify sync; each suite writes
+# bench/results/<suite>-<date>.md and bench/results/<date>.md gathers them.
 bench: bootstrap
 	@scripts/bench
 

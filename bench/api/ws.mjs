@@ -283,6 +283,10 @@ for (const [i, r] of report.rounds.entries()) {
 L.push('');
 L.push(`All rounds: ${latencies.length} deliveries, p50 **${percentile(latencies, 0.5).toFixed(1)} ms**, p99 **${p99.toFixed(1)} ms**, ` +
   `max ${latencies.at(-1).toFixed(1)} ms (goal: p99 under 100 ms). Connections closed by the server during the run: ${report.closed}.`, '');
+L.push('## Against the goals (issues 4 and 12)', '');
+L.push(`- RSS per idle WebSocket connection with ${args.connections} open (issue 4): ${(report.perConnection / 1024).toFixed(1)} KiB.`);
+L.push(`- An update fanned out to ${args.fanout} of ${args.connections} subscribers (issue 12): p99 ${p99.toFixed(1)} ms ` +
+  `(goal < 100 ms: ${p99 < 100 ? 'met' : 'missed'}).`, '');
 L.push('## How to rerun', '');
 L.push('```', args.command ?? `node bench/api/ws.mjs ${process.argv.slice(2).join(' ')}`, '```', '');
 fs.mkdirSync(path.dirname(args.out), { recursive: true });
