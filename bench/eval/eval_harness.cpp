@@ -15,6 +15,7 @@
 
 #include "intelligence/analyze.hpp"
 #include "intelligence/proposal_validator.hpp"
+#include "intelligence/series.hpp"
 
 namespace alatar::eval {
 
@@ -182,6 +183,105 @@ void check_drivers(Checker& ck, const json::object& answer, const json::object& 
     }
 }
 
+// The cohort retention table: each cohort's size and its m<k> cells (null where the truth is null).
+void check_cohorts(Checker& ck, const json::object& answer, const json::object& tw) {
+    const auto* tables = array_at(answer, "tables");
+    const auto* truth = object_at(tw, "cohorts");
+    if (tables == nullptr || truth == nullptr) return;
+    for (const auto& tv : *tables) {
+        const auto& table = tv.get_object();
+        const auto* rows = array_at(table, "rows");
+        if (string_at(table, "id") != "cohort_retention" || rows == nullptr) continue;
+        for (const auto& rv : *rows) {
+            const auto& row = rv.get_object();
+            const std::string cohort = string_at(row, "cohort");
+            const auto* t = object_at(*truth, cohort);
+            if (t == nullptr) {
+                ck.out.push_back({"cohort_retention[" + cohort + "] has no ground-truth cohort", 1.0, NAN, false});
+                continue;
+            }
+            for (const auto& [column, v] : row) {
+                if (column == "cohort") continue;
+                ck.check(fmt::format("cohort_retention[{}].{}", cohort, std::string_view(column)),
+                         number_at(row, column), number_at(*t, column), column == "customers" ? 0 : 1);
+            }
+        }
+    }
+}
+
+// The win-back recommendation states how many customers lapsed ("Win back 1980 lapsed customers").
+void check_lapsed(Checker& ck, const json::object& answer, const json::object& tw) {
+    const auto* recs = array_at(answer, "recommendations");
+    if (recs == nullptr) return;
+    static const std::regex kTitle(R"(Win back (\d+) lapsed customers)");
+    for (const auto& rv : *recs) {
+        const std::string title = string_at(rv.get_object(), "title");
+        std::smatch m;
+        if (std::regex_search(title, m, kTitle))
+            ck.check("recommendation lapsed customers", std::stod(m[1].str()), number_at(tw, "lapsedCustomers"), 0);
+    }
+}
+
+// A stated amount such as "61,410.63" as a number.
+double parse_amount(std::string text) {
+    std::erase(text, ',');
+    return std::stod(text);
+}
+
+int decimals_of(const std::string& text) {
+    const auto dot = text.find('.');
+    return dot == std::string::npos ? 0 : static_cast<int>(text.size() - dot - 1);
+}
+
+// Forecast consistency: the forecaster (intelligence::holt_winters) run here on the ground-truth daily net
+// sales of the 16 weeks ending with the window must reproduce every forecast figure the answer states: the
+// 4-week total in the summary and the chart's daily forecast with its band (and the chart's actual days).
+void check_forecast(Checker& ck, const std::string& summary, const json::object& answer, const json::object& tw) {
+    std::vector<double> history;
+    for (const auto& [day, v] : tw.at("daily").get_object()) history.push_back(v.to_number<double>());
+    const auto forecast = intelligence::holt_winters(history, 28, 7);
+    static const std::regex kStated(R"(forecast at about ([\d,]+(?:\.\d+)?))");
+    std::smatch m;
+    if (std::regex_search(summary, m, kStated)) {
+        double total = 0;
+        for (const double v : forecast.values) total += v;
+        ck.check("forecast next 4 weeks (text)", parse_amount(m[1].str()), total, decimals_of(m[1].str()));
+    }
+    const auto* charts = array_at(answer, "visualizations");
+    if (charts == nullptr) return;
+    for (const auto& cv : *charts) {
+        const auto& chart = cv.get_object();
+        if (string_at(chart, "id") != "forecast_net_sales") continue;
+        const auto* spec = object_at(chart, "spec");
+        const auto* data = spec != nullptr ? object_at(*spec, "data") : nullptr;
+        const auto* values = data != nullptr ? array_at(*data, "values") : nullptr;
+        if (values == nullptr) {
+            ck.out.push_back({"forecast chart has no inline data", 0.0, 1.0, false});
+            continue;
+        }
+        const auto& daily = tw.at("daily").get_object();
+        std::size_t h = 0;
+        for (const auto& pv : *values) {
+            const auto& p = pv.get_object();
+            const std::string date = string_at(p, "date");
+            if (string_at(p, "series") == "Actual") {
+                ck.check("forecast chart actual " + date, number_at(p, "value"),
+                         daily.contains(date) ? number_at(daily, date) : std::nullopt, 2);
+                continue;
+            }
+            const bool in_range = h < forecast.values.size();
+            auto at = [&](const std::vector<double>& v) { return in_range ? std::optional(v[h]) : std::nullopt; };
+            ck.check("forecast chart " + date, number_at(p, "value"), at(forecast.values), 2);
+            ck.check("forecast chart lower " + date, number_at(p, "lower"), at(forecast.lower), 2);
+            ck.check("forecast chart upper " + date, number_at(p, "upper"), at(forecast.upper), 2);
+            ++h;
+        }
+        if (h != forecast.values.size())
+            ck.out.push_back({"forecast chart horizon (days)", static_cast<double>(h),
+                              static_cast<double>(forecast.values.size()), false});
+    }
+}
+
 // The figures the summary may state: KPIs and their changes, drivers, the answer's products and codes,
 // the daily series and the number of products at risk.
 std::vector<double> text_candidates(const json::object& answer, const json::object& tw) {
@@ -286,6 +386,71 @@ double ratio(std::size_t num, std::size_t den) { return den == 0 ? 1.0 : static_
 
 }  // namespace
 
+namespace {
+
+// Errors of one method over a set of origins' weeks; `pick` selects the method's forecast of a week.
+template <typename Pick>
+ForecastError forecast_error(const std::vector<const BacktestOrigin*>& origins, Pick pick) {
+    ForecastError e;
+    double abs_error = 0;
+    double abs_actual = 0;
+    std::size_t weeks = 0;
+    for (const auto* o : origins) {
+        double f_sum = 0;
+        double a_sum = 0;
+        for (const auto& w : o->weeks) {
+            const double err = std::fabs(pick(w) - w.actual);
+            e.mape += w.actual != 0 ? 100.0 * err / std::fabs(w.actual) : 0.0;
+            abs_error += err;
+            abs_actual += std::fabs(w.actual);
+            f_sum += pick(w);
+            a_sum += w.actual;
+            ++weeks;
+        }
+        e.total_error += a_sum != 0 ? 100.0 * std::fabs(f_sum - a_sum) / std::fabs(a_sum) : 0.0;
+    }
+    if (weeks > 0) e.mape /= static_cast<double>(weeks);
+    if (!origins.empty()) e.total_error /= static_cast<double>(origins.size());
+    e.wape = abs_actual != 0 ? 100.0 * abs_error / abs_actual : 0.0;
+    return e;
+}
+
+}  // namespace
+
+Backtest run_backtest(const json::object& truth) {
+    Backtest bt;
+    const auto* origins = array_at(truth, "backtests");
+    if (origins == nullptr) return bt;
+    for (const auto& ov : *origins) {
+        const auto& o = ov.get_object();
+        std::vector<double> history;
+        for (const auto& v : o.at("history").get_array()) history.push_back(v.to_number<double>());
+        const auto& weeks = o.at("weeks").get_array();
+        const auto forecast = intelligence::holt_winters(history, static_cast<int>(7 * weeks.size()), 7);
+        BacktestOrigin origin{string_at(o, "historyFrom"), string_at(o, "historyTo"), {}};
+        for (std::size_t k = 0; k < weeks.size(); ++k) {
+            const auto& w = weeks[k].get_object();
+            double predicted = 0;
+            for (std::size_t d = 0; d < 7; ++d) predicted += forecast.values[7 * k + d];
+            origin.weeks.push_back({string_at(w, "from"), string_at(w, "to"), number_at(w, "actual").value_or(0),
+                                    predicted, number_at(w, "sameWeekLastYear").value_or(0),
+                                    number_at(w, "last4WeeksMean").value_or(0)});
+        }
+        bt.origins.push_back(std::move(origin));
+    }
+    if (bt.origins.empty()) return bt;
+    std::vector<const BacktestOrigin*> all;
+    for (const auto& o : bt.origins) all.push_back(&o);
+    const std::vector<const BacktestOrigin*> latest{&bt.origins.front()};
+    auto method = [&](std::string name, auto pick) {
+        bt.methods.push_back({std::move(name), forecast_error(latest, pick), forecast_error(all, pick)});
+    };
+    method("Holt-Winters (forecast_holt_winters.v1)", [](const BacktestWeek& w) { return w.holt_winters; });
+    method("Baseline: same week last year", [](const BacktestWeek& w) { return w.same_week_last_year; });
+    method("Baseline: mean of the previous 4 weeks", [](const BacktestWeek& w) { return w.last4_weeks_mean; });
+    return bt;
+}
+
 double EvalTotals::intent_accuracy() const noexcept { return ratio(intent_ok, questions); }
 double EvalTotals::numeric_accuracy() const noexcept { return ratio(numbers_ok, numbers); }
 double EvalTotals::proposal_validity() const noexcept { return ratio(proposals_ok, proposals); }
@@ -313,6 +478,9 @@ QuestionResult score_answer(const json::object& question, const json::object& an
     check_tables(ck, answer, *actual);
     check_drivers(ck, answer, *actual);
     check_text(ck, r.summary, answer, *actual);
+    check_cohorts(ck, answer, *actual);
+    check_lapsed(ck, answer, *actual);
+    check_forecast(ck, r.summary, answer, *actual);
     return r;
 }
 
@@ -343,8 +511,48 @@ EvalReport run_eval(const intelligence::Dataset& ds, intelligence::Instant now, 
     report.totals.latency_p50_ms = percentile(latencies, 0.50);
     report.totals.latency_p95_ms = percentile(latencies, 0.95);
     report.totals.latency_max_ms = latencies.empty() ? 0 : *std::max_element(latencies.begin(), latencies.end());
+    report.backtest = run_backtest(truth);
     return report;
 }
+
+namespace {
+
+void render_backtest(std::ostringstream& md, const Backtest& bt) {
+    md << "\n## Forecast backtest\n\n";
+    if (bt.origins.empty()) {
+        md << "No backtest in the truth file.\n";
+        return;
+    }
+    const auto& latest = bt.origins.front();
+    md << fmt::format(
+        "The last {} complete weeks of the export are held out and forecast by `holt_winters` from the daily net "
+        "sales of {} to {} (16 weeks), as the trend answers do; actual weekly net sales and both baselines come "
+        "from truth.mjs. The same is repeated for {} origins one week apart (pooled).\n\n",
+        latest.weeks.size(), latest.history_from, latest.history_to, bt.origins.size());
+    md << "| Week | Actual | Holt-Winters | Same week last year | Mean of previous 4 weeks |\n|---|---|---|---|---|\n";
+    for (const auto& w : latest.weeks)
+        md << fmt::format("| {} to {} | {:.2f} | {:.2f} | {:.2f} | {:.2f} |\n", w.from, w.to, w.actual, w.holt_winters,
+                          w.same_week_last_year, w.last4_weeks_mean);
+    md << fmt::format(
+        "\n| Method | MAPE (latest) | WAPE (latest) | 4-week total error (latest) | MAPE ({0} origins) | "
+        "WAPE ({0} origins) | 4-week total error (mean of {0}) |\n|---|---|---|---|---|---|---|\n",
+        bt.origins.size());
+    for (const auto& m : bt.methods)
+        md << fmt::format("| {} | {:.1f} % | {:.1f} % | {:.1f} % | {:.1f} % | {:.1f} % | {:.1f} % |\n", m.name,
+                          m.latest.mape, m.latest.wape, m.latest.total_error, m.pooled.mape, m.pooled.wape,
+                          m.pooled.total_error);
+    md << "\n| Held-out weeks | WAPE Holt-Winters | WAPE same week last year | WAPE mean of previous 4 weeks |\n"
+          "|---|---|---|---|\n";
+    for (const auto& o : bt.origins) {
+        const std::vector<const BacktestOrigin*> one{&o};
+        md << fmt::format("| {} to {} | {:.1f} % | {:.1f} % | {:.1f} % |\n", o.weeks.front().from, o.weeks.back().to,
+                          forecast_error(one, [](const BacktestWeek& w) { return w.holt_winters; }).wape,
+                          forecast_error(one, [](const BacktestWeek& w) { return w.same_week_last_year; }).wape,
+                          forecast_error(one, [](const BacktestWeek& w) { return w.last4_weeks_mean; }).wape);
+    }
+}
+
+}  // namespace
 
 std::string render_markdown(const EvalReport& report, const std::string& title, const std::string& setup) {
     const auto& t = report.totals;
@@ -407,6 +615,7 @@ std::string render_markdown(const EvalReport& report, const std::string& title, 
         }
     }
     if (!any) md << "None.\n";
+    render_backtest(md, report.backtest);
     md << "\n## Answers\n\n| Id | Question | Intent | Latency | Summary |\n|---|---|---|---|---|\n";
     for (const auto& r : report.results) {
         std::string summary = r.summary;

@@ -55,9 +55,48 @@ struct EvalTotals {
     double proposal_validity() const noexcept;
 };
 
+// The forecast backtest (truth.mjs "backtests"): the last 4 complete weeks held out, forecast by
+// intelligence::holt_winters from the 16 weeks before them, against the actual weekly net sales and two naive
+// baselines; repeated for origins one week apart (origin 0 = the most recent).
+struct BacktestWeek {
+    std::string from;
+    std::string to;
+    double actual = 0;
+    double holt_winters = 0;
+    double same_week_last_year = 0;
+    double last4_weeks_mean = 0;
+};
+
+struct BacktestOrigin {
+    std::string history_from;
+    std::string history_to;
+    std::vector<BacktestWeek> weeks;
+};
+
+struct ForecastError {
+    double mape = 0;         // mean of |forecast - actual| / |actual| over the weeks, %
+    double wape = 0;         // sum |forecast - actual| / sum |actual|, %
+    double total_error = 0;  // |sum forecast - sum actual| / |sum actual| over the held-out weeks, %
+};
+
+struct BacktestMethod {
+    std::string name;
+    ForecastError latest;  // origin 0
+    ForecastError pooled;  // over the weeks of every origin (total_error: mean over origins)
+};
+
+struct Backtest {
+    std::vector<BacktestOrigin> origins;
+    std::vector<BacktestMethod> methods;  // Holt-Winters first, then the baselines
+};
+
+// Runs the forecaster on each backtest origin of the truth file; empty when the truth has none.
+Backtest run_backtest(const boost::json::object& truth);
+
 struct EvalReport {
     std::vector<QuestionResult> results;
     EvalTotals totals;
+    Backtest backtest;
 };
 
 // questions: questions.json's object ({"questions": [{id, question, intent, window, tiny?}]});

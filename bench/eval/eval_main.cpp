@@ -86,6 +86,9 @@ int main(int argc, char** argv) {
             "p50 %.1f ms  p95 %.1f ms\n",
             t.questions, 100 * t.intent_accuracy(), 100 * t.numeric_accuracy(), t.numbers_ok, t.numbers,
             100 * t.proposal_validity(), t.proposals_ok, t.proposals, t.latency_p50_ms, t.latency_p95_ms);
+        for (const auto& m : report.backtest.methods)
+            std::printf("forecast backtest  %-45s WAPE latest %.1f %%  pooled %.1f %%\n", m.name.c_str(), m.latest.wape,
+                        m.pooled.wape);
         const bool met = t.intent_accuracy() >= 0.9 && t.numeric_accuracy() >= 0.98 && t.proposals_ok == t.proposals;
         return met ? 0 : 1;
     } catch (const std::exception& e) {

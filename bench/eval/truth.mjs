@@ -390,6 +390,74 @@ function drivers(store, cur, prev, productsCur, productsPrev) {
     };
 }
 
+// cohort_retention.v1: customers grouped by the local month of their first sale order, the `months` cohorts
+// ending with the window's month; m<k> = % of the cohort with a sale order k months later, orders up to the
+// window's end. Cells after the window's month are null.
+function cohortRetention(store, w, months = 12) {
+    const end = store.localDayStartMs(w.last + 1);
+    const monthNo = (day) => {
+        const t = ymd(day);
+        return t.y * 12 + t.m - 1;
+    };
+    const lastMonth = monthNo(w.last);
+    const firstMonth = lastMonth - months + 1;
+    const activeMonths = new Map();  // customer -> the months with a sale order, first one first
+    for (const o of store.saleOrders) {
+        if (o.time >= end || o.customer === null) continue;
+        if (!activeMonths.has(o.customer)) activeMonths.set(o.customer, new Set());
+        activeMonths.get(o.customer).add(monthNo(o.day));
+    }
+    const cohorts = {};
+    for (let m = firstMonth; m <= lastMonth; m++) {
+        const members = [...activeMonths.values()].filter((set) => Math.min(...set) === m);
+        const label = `${Math.floor(m / 12)}-${String((m % 12) + 1).padStart(2, '0')}`;
+        const row = { customers: members.length };
+        for (let k = 0; k < months; k++) {
+            row[`m${k}`] = m + k > lastMonth || members.length === 0
+                ? null : (100 * members.filter((set) => set.has(m + k)).length) / members.length;
+        }
+        cohorts[label] = row;
+    }
+    return cohorts;
+}
+
+// Customers whose last sale order (up to the window's end) was 60 to 180 days before the window's end: the
+// audience of the win-back recommendation.
+function lapsedCustomers(store, w) {
+    const end = store.localDayStartMs(w.last + 1);
+    const last = new Map();
+    for (const o of store.saleOrders) {
+        if (o.time < end && o.customer !== null) last.set(o.customer, Math.max(last.get(o.customer) ?? 0, o.time));
+    }
+    return [...last.values()].filter((t) => t < end - 60 * DAY_MS && t >= end - 180 * DAY_MS).length;
+}
+
+// The forecast backtest: the last `weeks` complete ISO weeks before today are held out, repeated for `origins`
+// origins one week apart (origin 0 = the most recent). For each: the daily net sales the forecaster may see
+// (the 16 weeks before the held-out weeks), the actual weekly net sales of the held-out weeks, and two naive
+// baselines computed here: the same ISO weeks a year earlier (364 days, so weekdays line up) and the mean of
+// the 4 weeks before the held-out ones.
+function backtests(store, weeks = 4, origins = 13, historyDays = 112) {
+    const lastSunday = mondayOf(store.today) - 1;  // the end of the last complete week
+    const week = (first) => Object.values(dailyNet(store, first, first + 6)).reduce((a, b) => a + b, 0);
+    const out = [];
+    for (let o = 0; o < origins; o++) {
+        const holdoutFirst = lastSunday - 7 * weeks + 1 - 7 * o;
+        const history = dailyNet(store, holdoutFirst - historyDays, holdoutFirst - 1);
+        let recent = 0;
+        for (let k = 1; k <= 4; k++) recent += week(holdoutFirst - 7 * k);
+        const held = [];
+        for (let k = 0; k < weeks; k++) {
+            const first = holdoutFirst + 7 * k;
+            held.push({ from: isoOfDay(first), to: isoOfDay(first + 6), actual: week(first),
+                        sameWeekLastYear: week(first - 364), last4WeeksMean: recent / 4 });
+        }
+        out.push({ historyFrom: isoOfDay(holdoutFirst - historyDays), historyTo: isoOfDay(holdoutFirst - 1),
+                   history: Object.values(history), weeks: held });
+    }
+    return out;
+}
+
 function main() {
     const opts = args();
     const store = loadStore(opts.export);
@@ -415,6 +483,8 @@ function main() {
             drivers: drivers(store, current, comparison, productsCur, productsPrev),
             // The 16 weeks ending with the window (what anomalies are looked for in).
             daily: dailyNet(store, current.last - 111, current.last),
+            cohorts: cohortRetention(store, current),
+            lapsedCustomers: lapsedCustomers(store, current),
             // Products out of stock (having sold before), at high or medium risk, or suspected out of stock.
             atRisk: Object.values(productsCur).filter((p) => p.suspectedStockout || p.risk === 'high' ||
                 p.risk === 'medium' || (p.risk === 'out_of_stock' && p.priorDailyUnits > 0)).length,
@@ -428,6 +498,7 @@ function main() {
         currency: store.shop.currency_code,
         excludedOrders: store.excluded,
         windows,
+        backtests: backtests(store),
     };
     writeFileSync(opts.out, JSON.stringify(truth, null, 1));
 }
