@@ -109,6 +109,13 @@ TEST(IntentTest, ClearPromptsAreConfidentAndOutOfScopeIsHonest) {
     EXPECT_GT(oos.confidence, 0.6);
 }
 
+// A question about the coming weeks that names a sales figure asks for the forecast, not a summary.
+TEST(IntentTest, FutureSalesQuestionsAreForecasts) {
+    EXPECT_EQ(classify("What will net sales be over the next four weeks?", kToday).intent, Intent::kSalesTrend);
+    EXPECT_EQ(classify("What is the revenue outlook for the coming weeks?", kToday).intent, Intent::kSalesTrend);
+    EXPECT_EQ(classify("What were net sales over the last four weeks?", kToday).intent, Intent::kSalesSummary);
+}
+
 TEST(IntentTest, NamesRoundTrip) {
     for (int i = 0; i < kIntentCount; ++i) {
         EXPECT_EQ(parse_intent(intent_name(static_cast<Intent>(i))), static_cast<Intent>(i));
