@@ -46,7 +46,8 @@ const std::vector<Cue>& cues_for(Intent intent) {
          {"orders", 1.5},
          {"income", 2},
          {"numbers", 1.5},
-         {"turnover", 2}},
+         {"turnover", 2},
+         {"store do", 2}},
         // sales_trend
         {{"trend", 3.5},
          {"over time", 3},
