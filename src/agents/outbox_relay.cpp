@@ -4,6 +4,7 @@
 #include <future>
 #include <map>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "agents/outbox.hpp"
@@ -40,10 +41,11 @@ OutboxRelay::~OutboxRelay() {
     if (thread_.joinable()) thread_.join();
 }
 
-void OutboxRelay::wake() noexcept {
+void OutboxRelay::wake(bool work_too) noexcept {
     {
         const std::lock_guard lock(mutex_);
         woken_ = true;
+        work_woken_ = work_woken_ || work_too;
     }
     cv_.notify_all();
 }
@@ -62,8 +64,8 @@ std::chrono::seconds refused_row_delay(std::int64_t attempts) {
 }
 
 // Publishing lanes of one batch: the events of one request in id order (subscribers see them in commit
-// order), and every work message on its own (no order between them). Lanes run in parallel so that their
-// confirms overlap: a quorum queue confirms after a disk write, and one at a time that would bound the relay.
+// order), and every work message on its own (no order between them). Lanes are published side by side so that
+// their confirms overlap: a quorum queue confirms after a disk write, and one at a time that would bound the relay.
 std::vector<std::vector<std::size_t>> lanes_of(const std::vector<OutboxRow>& rows) {
     std::vector<std::vector<std::size_t>> lanes;
     std::map<std::string, std::size_t, std::less<>> event_lane;  // request routing key -> lane
@@ -79,7 +81,58 @@ std::vector<std::vector<std::size_t>> lanes_of(const std::vector<OutboxRow>& row
     return lanes;
 }
 
+// Claims up to `limit` unsent rows that are due (only work rows when `work_only`), oldest first.
+std::vector<OutboxRow> claim_rows(db::Transaction& tx, std::size_t limit, bool work_only) {
+    const auto max = static_cast<std::int64_t>(limit);
+    const auto result =
+        work_only ? tx.exec(
+                        "SELECT id, topic, payload::text, headers->>'exchange', attempts FROM outbox "
+                        "WHERE sent_at IS NULL AND available_at <= now() AND headers->>'exchange' = $2 "
+                        "ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED",
+                        db::Params{max, kOutboxExchangeWork})
+                  : tx.exec(
+                        "SELECT id, topic, payload::text, headers->>'exchange', attempts FROM outbox "
+                        "WHERE sent_at IS NULL AND available_at <= now() ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED",
+                        db::Params{max});
+    std::vector<OutboxRow> rows(static_cast<std::size_t>(result.rows()));
+    for (std::size_t i = 0; i < rows.size(); ++i) {
+        const int r = static_cast<int>(i);
+        rows[i].id = result.get<std::string>(r, 0);
+        rows[i].topic = result.get<std::string>(r, 1);
+        rows[i].body = result.get<std::string>(r, 2);
+        rows[i].is_event = result.get<std::optional<std::string>>(r, 3) == std::string(kOutboxExchangeEvents);
+        rows[i].attempts = result.get<std::int64_t>(r, 4);
+    }
+    return rows;
+}
+
 }  // namespace
+
+RelayRound OutboxRelay::settle_rows(db::Transaction& tx, const std::vector<OutboxRow>& rows) {
+    RelayRound round;
+    std::vector<std::string> sent;
+    sent.reserve(rows.size());
+    for (const auto& row : rows) {
+        if (row.sent) {
+            sent.push_back(row.id);
+        } else if (row.tried) {
+            ++round.failed;
+            tx.exec(
+                "UPDATE outbox SET attempts = attempts + 1, last_error = $2, "
+                "available_at = now() + make_interval(secs => $3) WHERE id = $1",
+                db::Params{row.id, row.error,
+                           row.transient ? std::int64_t{0}
+                                         : static_cast<std::int64_t>(refused_row_delay(row.attempts).count())});
+            log_.log_limited(failures_, LogLevel::kWarning, "outbox row not published",
+                             {{"outbox_id", row.id}, {"topic", row.topic}, {"err", row.error}});
+        }
+    }
+    if (!sent.empty()) {
+        tx.exec("UPDATE outbox SET sent_at = now(), last_error = NULL WHERE id = ANY($1::bigint[])", db::Params{sent});
+    }
+    round.sent = sent.size();
+    return round;
+}
 
 RelayRound OutboxRelay::run_once(bool wait_for_lock) {
     RelayRound round;
@@ -94,43 +147,9 @@ RelayRound OutboxRelay::run_once(bool wait_for_lock) {
                 round.locked = false;
                 return;
             }
-            const auto result = tx.exec(
-                "SELECT id, topic, payload::text, headers->>'exchange', attempts FROM outbox "
-                "WHERE sent_at IS NULL AND available_at <= now() ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED",
-                db::Params{static_cast<std::int64_t>(options_.batch)});
-            std::vector<OutboxRow> rows(static_cast<std::size_t>(result.rows()));
-            for (std::size_t i = 0; i < rows.size(); ++i) {
-                const int r = static_cast<int>(i);
-                rows[i].id = result.get<std::string>(r, 0);
-                rows[i].topic = result.get<std::string>(r, 1);
-                rows[i].body = result.get<std::string>(r, 2);
-                rows[i].is_event = result.get<std::optional<std::string>>(r, 3) == std::string(kOutboxExchangeEvents);
-                rows[i].attempts = result.get<std::int64_t>(r, 4);
-            }
+            std::vector<OutboxRow> rows = claim_rows(tx, options_.batch, false);
             publish_lanes(rows);
-
-            std::vector<std::string> sent;
-            sent.reserve(rows.size());
-            for (const auto& row : rows) {
-                if (row.sent) {
-                    sent.push_back(row.id);
-                } else if (row.tried) {
-                    ++round.failed;
-                    tx.exec(
-                        "UPDATE outbox SET attempts = attempts + 1, last_error = $2, "
-                        "available_at = now() + make_interval(secs => $3) WHERE id = $1",
-                        db::Params{row.id, row.error,
-                                   row.transient ? std::int64_t{0}
-                                                 : static_cast<std::int64_t>(refused_row_delay(row.attempts).count())});
-                    log_.log_limited(failures_, LogLevel::kWarning, "outbox row not published",
-                                     {{"outbox_id", row.id}, {"topic", row.topic}, {"err", row.error}});
-                }
-            }
-            if (!sent.empty()) {
-                tx.exec("UPDATE outbox SET sent_at = now(), last_error = NULL WHERE id = ANY($1::bigint[])",
-                        db::Params{sent});
-            }
-            round.sent = sent.size();
+            round = settle_rows(tx, rows);
         },
         {}, deadline);
     if (round.sent > 0) {
@@ -140,37 +159,68 @@ RelayRound OutboxRelay::run_once(bool wait_for_lock) {
     return round;
 }
 
+std::size_t OutboxRelay::publish_work_now() {
+    RelayRound round;
+    const auto deadline = Deadline::after(options_.publish_timeout * 4 + std::chrono::seconds{10});
+    pool_.transact_blocking(
+        [&](db::Transaction& tx) {
+            std::vector<OutboxRow> rows = claim_rows(tx, options_.batch, true);
+            round = RelayRound{};
+            if (rows.empty()) return;
+            publish_lanes(rows);
+            round = settle_rows(tx, rows);
+        },
+        {}, deadline);
+    if (round.sent > 0) {
+        const std::lock_guard lock(mutex_);
+        sent_total_ += round.sent;
+    }
+    return round.sent;
+}
+
 void OutboxRelay::publish_lanes(std::vector<OutboxRow>& rows) {
+    // In waves: the first row of every lane at once, then, once those are confirmed, the second row of every
+    // lane whose first went out, and so on. A lane stops at its first failure so that a request's events never
+    // overtake each other; the broker pipelines each wave and its confirms arrive together.
     const auto lanes = lanes_of(rows);
-    const auto publish_lane = [&](const std::vector<std::size_t>& lane) {
-        for (const std::size_t i : lane) {
-            OutboxRow& row = rows[i];
-            row.tried = true;
-            try {
-                publisher_.publish_blocking(row.is_event ? names_.events_exchange() : names_.work_exchange(), row.topic,
-                                            mq::parse_envelope(row.body), Deadline::after(options_.publish_timeout),
-                                            !row.is_event);
-                row.sent = true;
-            } catch (const Error& e) {
-                row.error = e.what();
-                row.transient = is_transient(e.code());
-                return;  // the rest of the lane waits, so a request's events never overtake each other
+    const std::size_t width = std::max<std::size_t>(options_.publish_threads, 1);
+    for (std::size_t first = 0; first < lanes.size(); first += width) {
+        const std::size_t last = std::min(lanes.size(), first + width);
+        std::vector<bool> alive(last - first, true);
+        for (std::size_t step = 0;; ++step) {
+            std::vector<std::pair<std::size_t, std::future<void>>> wave;  // row index, confirmation
+            for (std::size_t l = first; l < last; ++l) {
+                if (!alive[l - first] || step >= lanes[l].size()) continue;
+                OutboxRow& row = rows[lanes[l][step]];
+                row.tried = true;
+                try {
+                    wave.emplace_back(
+                        lanes[l][step],
+                        publisher_.publish(row.is_event ? names_.events_exchange() : names_.work_exchange(), row.topic,
+                                           mq::parse_envelope(row.body), Deadline::after(options_.publish_timeout),
+                                           !row.is_event));
+                } catch (const Error& e) {
+                    row.error = e.what();
+                    row.transient = is_transient(e.code());
+                    alive[l - first] = false;
+                }
+            }
+            if (wave.empty()) break;
+            for (auto& [index, confirmed] : wave) {
+                OutboxRow& row = rows[index];
+                try {
+                    mq::Publisher::wait_confirmed(confirmed, Deadline::after(options_.publish_timeout));
+                    row.sent = true;
+                } catch (const Error& e) {
+                    row.error = e.what();
+                    row.transient = is_transient(e.code());
+                }
+            }
+            for (std::size_t l = first; l < last; ++l) {
+                if (alive[l - first] && step < lanes[l].size() && !rows[lanes[l][step]].sent) alive[l - first] = false;
             }
         }
-    };
-    const std::size_t threads = std::min(lanes.size(), options_.publish_threads);
-    if (threads <= 1) {
-        for (const auto& lane : lanes) publish_lane(lane);
-        return;
     }
-    std::vector<std::future<void>> running;
-    running.reserve(threads);
-    for (std::size_t t = 0; t < threads; ++t) {
-        running.push_back(std::async(std::launch::async, [&, t] {
-            for (std::size_t l = t; l < lanes.size(); l += threads) publish_lane(lanes[l]);
-        }));
-    }
-    for (auto& f : running) f.get();
 }
 
 void OutboxRelay::delete_old_sent() {
@@ -184,10 +234,14 @@ void OutboxRelay::delete_old_sent() {
 
 void OutboxRelay::run() {
     std::chrono::milliseconds backoff{0};
-    bool urgent = true;  // rows were just committed (wake) or the last round was busy
+    bool urgent = true;        // rows were just committed (wake) or the last round was busy
+    bool work_urgent = false;  // a wake-up whose work rows the waker did not publish itself
     for (;;) {
         std::chrono::milliseconds wait = options_.idle_poll;
         try {
+            // Work rows first, without the shared lock: they are what the next agent waits for.
+            if (work_urgent) publish_work_now();
+            work_urgent = false;
             // Urgent rounds wait for the lock: the relay holding it may have looked before our rows committed,
             // and waiting behind it costs one short round. Idle polls only try.
             const RelayRound round = run_once(urgent);
@@ -212,7 +266,9 @@ void OutboxRelay::run() {
         if (wait.count() > 0) cv_.wait_for(lock, wait, [this] { return stop_ || woken_; });
         if (stop_) return;
         urgent = urgent || woken_;
+        work_urgent = work_woken_;
         woken_ = false;
+        work_woken_ = false;
     }
 }
 

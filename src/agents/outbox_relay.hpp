@@ -4,10 +4,13 @@
 // One thread per relay. Each round is one transaction that takes a transaction-level advisory lock (so among
 // all API and worker processes one relay publishes at a time, in outbox id order: events of one request leave
 // in the order their changes committed), claims up to `batch` unsent rows with FOR UPDATE SKIP LOCKED,
-// publishes them (the events of one request in order, everything else in parallel so confirms overlap), and
-// marks the confirmed ones sent. While the broker is down each lane stops at its first failure, the rest
-// stays for later and the thread backs off: nothing is lost and the API keeps accepting
-// requests. A row the broker refuses for good (unroutable) is retried with growing delays instead of blocking
+// publishes them (the events of one request in order, everything else at once so confirms overlap), and
+// marks the confirmed ones sent. Work messages have no order among them, so they also leave without that lock:
+// publish_work_now() (called by a worker right after its commit, and first in every woken round) claims only
+// unsent work rows with SKIP LOCKED and publishes them at once. That takes the relay thread's wake-up and the
+// wait behind other processes' rounds off the path of every hop between agents. While the broker is down each lane
+// stops at its first failure, the rest stays for later and the thread backs off: nothing is lost and the API keeps
+// accepting requests. A row the broker refuses for good (unroutable) is retried with growing delays instead of blocking
 // the rows behind it. Delivery is at least once: a crash after publishing but before commit re-publishes the
 // same message ids, which idempotent consumers absorb.
 #include <chrono>
@@ -31,7 +34,7 @@ struct OutboxRelayOptions {
     std::chrono::milliseconds publish_timeout{5000};  // per message, while the broker is unreachable
     std::chrono::milliseconds max_backoff{5000};      // after failed rounds
     std::chrono::hours keep_sent{1};                  // sent rows are deleted after this
-    std::size_t publish_threads{16};                  // lanes published in parallel (confirms overlap)
+    std::size_t publish_threads{16};                  // event lanes in flight at once (confirms overlap)
     bool start_thread{true};                          // false: tests drive run_once() themselves
 };
 
@@ -55,7 +58,13 @@ class OutboxRelay {
     OutboxRelay& operator=(OutboxRelay&&) = delete;
 
     // Something was just committed: start a round now instead of after idle_poll. Thread-safe, non-blocking.
-    void wake() noexcept;
+    // `work_too`: false when the caller already ran publish_work_now() after that commit.
+    void wake(bool work_too = true) noexcept;
+
+    // Publishes committed work messages (not events) on the calling thread without the relays' shared lock,
+    // marks the confirmed ones sent and returns how many. Rows another relay holds are skipped (it sends them),
+    // rows the broker does not confirm stay for the relay's rounds. Throws on database errors.
+    std::size_t publish_work_now();
 
     // One round on the calling thread; `wait_for_lock` waits for another relay's round instead of skipping.
     // Throws on database errors.
@@ -66,6 +75,8 @@ class OutboxRelay {
   private:
     void run();
     void publish_lanes(std::vector<OutboxRow>& rows);
+    // Marks the round's confirmed rows sent and schedules the failed ones again; returns the counts.
+    RelayRound settle_rows(db::Transaction& tx, const std::vector<OutboxRow>& rows);
     void delete_old_sent();
 
     db::Pool& pool_;
@@ -78,6 +89,7 @@ class OutboxRelay {
     mutable std::mutex mutex_;
     std::condition_variable cv_;
     bool woken_{false};            // guarded by mutex_
+    bool work_woken_{false};       // guarded by mutex_: the wake-up may have left work rows behind
     bool stop_{false};             // guarded by mutex_
     std::uint64_t sent_total_{0};  // guarded by mutex_
     std::chrono::steady_clock::time_point last_cleanup_{};

@@ -86,12 +86,12 @@ mq::Handler Worker::handler_for(mq::WorkQueue queue) {
             case mq::WorkQueue::kOrchestrator:
                 if (d.envelope.type != contract::kAnalysisRequested) break;
                 orchestrator_.on_requested(d.envelope);
-                if (relay_) relay_->wake();
+                publish_committed();
                 return decision;
             case mq::WorkQueue::kResults:
                 if (d.envelope.type != contract::kTaskResult) break;
                 orchestrator_.on_result(d.envelope);
-                if (relay_) relay_->wake();
+                publish_committed();
                 return decision;
             case mq::WorkQueue::kDataRetrieval:
             case mq::WorkQueue::kQuantitative:
@@ -99,7 +99,7 @@ mq::Handler Worker::handler_for(mq::WorkQueue queue) {
             case mq::WorkQueue::kRecommendation:
                 if (d.envelope.type != contract::kTaskDispatch) break;
                 decision = departments_.on_dispatch(d);
-                if (relay_) relay_->wake();
+                publish_committed();
                 return decision;
             case mq::WorkQueue::kActions:
                 break;
@@ -107,6 +107,22 @@ mq::Handler Worker::handler_for(mq::WorkQueue queue) {
         throw Error(ErrorCode::kBadUserInput, "message type '" + d.envelope.type + "' does not belong on queue " +
                                                   std::string(mq::work_key(queue)));
     };
+}
+
+void Worker::publish_committed() {
+    if (!relay_) return;
+    // The next agent waits for the work messages this step committed: send them from this thread now instead of
+    // waiting for the relay thread's round (and, behind it, other processes' rounds). The message in hand is
+    // acknowledged after this, as before: its effects committed already. Whatever is not sent here (broker down,
+    // a database error) stays in the outbox for the relay thread, which is woken for the events anyway.
+    bool work_sent = false;
+    try {
+        relay_->publish_work_now();
+        work_sent = true;
+    } catch (const std::exception& e) {
+        log_.log_limited(publish_failures_, LogLevel::kWarning, "work messages left to the relay", {{"err", e.what()}});
+    }
+    relay_->wake(!work_sent);
 }
 
 void Worker::sweep_loop() {

@@ -69,6 +69,8 @@ class Worker {
 
   private:
     mq::Handler handler_for(mq::WorkQueue queue);
+    // After a handler committed: publishes its work messages at once and wakes the relay for the events.
+    void publish_committed();
     void sweep_loop();
 
     db::Pool& pool_;
@@ -82,6 +84,7 @@ class Worker {
     std::unique_ptr<mq::Publisher> publisher_;
     std::unique_ptr<OutboxRelay> relay_;
     std::vector<std::unique_ptr<mq::Consumer>> consumers_;
+    LogRateLimiter publish_failures_;
 
     std::mutex mutex_;
     std::condition_variable cv_;

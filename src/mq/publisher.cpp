@@ -1,7 +1,6 @@
 #include "mq/publisher.hpp"
 
 #include <algorithm>
-#include <future>
 #include <map>
 #include <variant>
 
@@ -121,6 +120,17 @@ void Publisher::publish_blocking(std::string exchange, std::string routing_key, 
 
 void Publisher::publish_blocking(std::string exchange, std::string routing_key, Message message, Deadline deadline,
                                  bool mandatory) {
+    auto confirmed = publish(std::move(exchange), std::move(routing_key), std::move(message), deadline, mandatory);
+    wait_confirmed(confirmed, deadline);
+}
+
+std::future<void> Publisher::publish(std::string exchange, std::string routing_key, const Envelope& envelope,
+                                     Deadline deadline, bool mandatory) {
+    return publish(std::move(exchange), std::move(routing_key), to_message(envelope), deadline, mandatory);
+}
+
+std::future<void> Publisher::publish(std::string exchange, std::string routing_key, Message message, Deadline deadline,
+                                     bool mandatory) {
     if (!message.headers.contains(kHeaderRoutingKey))
         message.headers.emplace(std::string(kHeaderRoutingKey), routing_key);
     auto req = std::make_shared<Request>();
@@ -137,14 +147,17 @@ void Publisher::publish_blocking(std::string exchange, std::string routing_key, 
     }
     cv_.notify_one();
     wakeup_->notify();
+    return done;
+}
+
+void Publisher::wait_confirmed(std::future<void>& confirmed, Deadline deadline) {
     if (deadline.is_never()) {
-        done.wait();
-    } else if (done.wait_until(deadline.time_point() + std::chrono::milliseconds{200}) == std::future_status::timeout) {
-        // The publishing thread enforces deadlines itself; this only guards against it being stuck in a
-        // blocking connect.
+        confirmed.wait();
+    } else if (confirmed.wait_until(deadline.time_point() + std::chrono::milliseconds{200}) ==
+               std::future_status::timeout) {
         throw Error(ErrorCode::kTimeout, "message not confirmed by the broker before the deadline");
     }
-    done.get();
+    confirmed.get();
 }
 
 void Publisher::run() {

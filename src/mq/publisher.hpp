@@ -12,6 +12,7 @@
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
+#include <future>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -44,6 +45,18 @@ class Publisher {
     Publisher& operator=(const Publisher&) = delete;
     Publisher(Publisher&&) = delete;
     Publisher& operator=(Publisher&&) = delete;
+
+    // Queues the message and returns at once; the future becomes ready when the broker confirms it, or holds
+    // the alatar::Error publish_blocking() would throw. Messages queued back to back are pipelined on the wire
+    // and share confirms, so a caller with several messages waits for the slowest instead of the sum.
+    // Thread-safe. Throws kUpstreamUnavailable at once when the publisher is stopping.
+    std::future<void> publish(std::string exchange, std::string routing_key, Message message, Deadline deadline,
+                              bool mandatory = true);
+    std::future<void> publish(std::string exchange, std::string routing_key, const Envelope& envelope,
+                              Deadline deadline, bool mandatory = true);
+    // Waits for a future of publish() and rethrows its error; kTimeout if the publishing thread has not
+    // settled it shortly after `deadline` (it enforces deadlines itself; this guards against a blocking connect).
+    static void wait_confirmed(std::future<void>& confirmed, Deadline deadline);
 
     // BLOCKS the calling thread until the broker confirms the message. Thread-safe.
     // `mandatory`: fail with kNotFound when no queue is bound for the routing key (instead of the broker
