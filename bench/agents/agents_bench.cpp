@@ -7,6 +7,12 @@
 //               departments' critical path (load + slowest of the three quantitative tasks + slowest of
 //               narrative and recommendations), i.e. queueing, relaying, orchestration and bookkeeping.
 //
+//   breakdown:  for the work messages of the sequential requests (outbox rows are kept an hour): relay pickup
+//               (row created -> claimed for publishing: the rest of the step's transaction, the relay's wake-up
+//               and any wait behind other relays) and delivery (claimed -> the consumer's transaction began:
+//               publish, the broker's confirm and delivery, the consumer's hand-off to the database pool).
+//               Measured apart: one publisher-confirmed message to a quorum queue, one small DB transaction.
+//
 // Usage: agents_bench [total=600] [in_flight=40] [sequential=50]
 #include <fcntl.h>
 #include <signal.h>
@@ -15,8 +21,11 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <boost/json/object.hpp>
+#include <chrono>
 #include <cstdlib>
 #include <iostream>
+#include <string>
 #include <vector>
 
 #include "agents/outbox_relay.hpp"
@@ -26,7 +35,9 @@
 #include "db/pool.hpp"
 #include "db/test_database.hpp"
 #include "mq/amqp_connection.hpp"
+#include "mq/envelope.hpp"
 #include "mq/publisher.hpp"
+#include "mq/topology.hpp"
 #include "shopify_sim/generator.hpp"
 
 extern char** environ;  // NOLINT(readability-redundant-declaration)
@@ -42,6 +53,7 @@ pid_t spawn_worker(const std::vector<std::string>& env) {
     envp.push_back(nullptr);
     std::vector<std::string> args{ALATAR_TEST_WORKER_BIN, "--concurrency", "2"};
     std::vector<char*> argv;
+    argv.reserve(args.size() + 1);
     for (auto& a : args) argv.push_back(a.data());
     argv.push_back(nullptr);
     posix_spawn_file_actions_t actions;
@@ -117,6 +129,7 @@ int main(int argc, char** argv) {
         };
         // Warm-up: caches, connections, the workers' consumers.
         std::vector<std::string> warm;
+        warm.reserve(20);
         for (int i = 0; i < 20; ++i) warm.push_back(submit());
         while (active(pool, warm) > 0) std::this_thread::sleep_for(20ms);
 
@@ -174,6 +187,45 @@ int main(int argc, char** argv) {
             latency.push_back(r.get<double>(i, 0));
             overhead.push_back(r.get<double>(i, 0) - r.get<double>(i, 1));
         }
+        // Per hop, over the work messages of the sequential requests.
+        const auto hops = pool.query_blocking(
+            "WITH w AS (SELECT o.topic, o.created_at, o.sent_at, CASE WHEN o.topic IN ('orchestrator', 'results') "
+            "  THEN (SELECT p.processed_at FROM processed_messages p WHERE p.consumer = o.topic "
+            "        AND p.message_id = o.payload->>'id') "
+            "  ELSE (SELECT t.started_at FROM agent_tasks t WHERE t.id = (o.payload->'payload'->>'task_id')::uuid) "
+            "  END AS received FROM outbox o WHERE o.headers->>'exchange' = 'work' "
+            "  AND o.payload->>'request_id' = ANY($1::text[])) "
+            "SELECT count(*), "
+            "percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM sent_at - created_at) * 1000), "
+            "avg(extract(epoch FROM sent_at - created_at) * 1000), "
+            "percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM received - sent_at) * 1000), "
+            "avg(extract(epoch FROM received - sent_at) * 1000) FROM w WHERE received IS NOT NULL",
+            db::Params{seq});
+        std::cout << "hops: " << hops.get<std::int64_t>(0, 0) << " work messages; relay pickup p50 "
+                  << hops.get<double>(0, 1) << " ms (mean " << hops.get<double>(0, 2) << "), delivery p50 "
+                  << hops.get<double>(0, 3) << " ms (mean " << hops.get<double>(0, 4)
+                  << "); 7 hops on the critical path\n";
+        std::vector<double> confirm;
+        confirm.reserve(50);
+        for (int i = 0; i < 50; ++i) {
+            const auto t0 = std::chrono::steady_clock::now();
+            publisher.publish_blocking(names.work_exchange(), std::string(mq::work_key(mq::WorkQueue::kActions)),
+                                       mq::Envelope::make("bench.ping", boost::json::object{}),
+                                       Deadline::after(std::chrono::seconds{10}));
+            confirm.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
+        }
+        std::vector<double> commit;
+        commit.reserve(50);
+        for (int i = 0; i < 50; ++i) {
+            const auto t0 = std::chrono::steady_clock::now();
+            pool.transact_blocking([&](db::Transaction& tx) {
+                tx.exec("UPDATE analysis_requests SET progress = progress WHERE id = $1", db::Params{seq.back()});
+            });
+            commit.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
+        }
+        std::cout << "broker: one confirmed publish to a quorum queue p50 " << percentile(confirm, 0.5) << " ms, p95 "
+                  << percentile(confirm, 0.95) << " ms; database: one small transaction p50 " << percentile(commit, 0.5)
+                  << " ms, p95 " << percentile(commit, 0.95) << " ms\n";
         std::cout << "sequential: " << r.rows() << " requests; latency p50 " << percentile(latency, 0.5) << " ms, p95 "
                   << percentile(latency, 0.95) << " ms; orchestration overhead p50 " << percentile(overhead, 0.5)
                   << " ms, p95 " << percentile(overhead, 0.95) << " ms\n";
