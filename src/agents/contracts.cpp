@@ -17,7 +17,7 @@ struct Contract {
     boost::json::value schema;
 };
 
-std::array<Contract, 6> make_contracts() {
+std::array<Contract, 7> make_contracts() {
     const std::string uuid{kUuid};
     auto schema = [](const std::string& text) { return parse_schema(text); };
     return {{
@@ -37,6 +37,9 @@ std::array<Contract, 6> make_contracts() {
         {kProposalRevise, schema(R"({"type": "object", "required": ["proposal_id", "request_id"], "properties": {)"
                                  R"("proposal_id": )" +
                                  uuid + R"(, "request_id": )" + uuid + "}}")},
+        {kStoreRefresh, schema(R"({"type": "object", "required": ["store_id", "requested_at"], "properties": {)"
+                               R"("store_id": )" +
+                               uuid + R"(, "requested_at": {"type": "string", "minLength": 20, "maxLength": 40}}})")},
         {kAnalysisEvent,
          schema(R"({"type": "object", "required": ["request_id", "user_id", "seq", "event", "status", "progress"],)"
                 R"( "properties": {"request_id": )" +
@@ -51,8 +54,8 @@ std::array<Contract, 6> make_contracts() {
     }};
 }
 
-const std::array<Contract, 6>& contracts() {
-    static const std::array<Contract, 6> kContracts = make_contracts();
+const std::array<Contract, 7>& contracts() {
+    static const std::array<Contract, 7> kContracts = make_contracts();
     return kContracts;
 }
 

@@ -8,6 +8,7 @@
 //   task.result         department -> results queue      {request_id, task_id, status}
 //   action.execute      API -> actions queue             {proposal_id, request_id}
 //   proposal.revise     API -> actions queue             {proposal_id, request_id} (a rejection with feedback)
+//   store.refresh       API -> store_refresh queue       {store_id, requested_at} (a Shopify webhook: sync changes)
 //   analysis.event      worker/API -> events exchange    {request_id, user_id, seq, event, status, progress,
 //                                                         message?, task?}
 #include <boost/json/value.hpp>
@@ -22,6 +23,7 @@ inline constexpr std::string_view kTaskDispatch = "task.dispatch";
 inline constexpr std::string_view kTaskResult = "task.result";
 inline constexpr std::string_view kActionExecute = "action.execute";
 inline constexpr std::string_view kProposalRevise = "proposal.revise";
+inline constexpr std::string_view kStoreRefresh = "store.refresh";
 inline constexpr std::string_view kAnalysisEvent = "analysis.event";
 
 // Values of analysis.event's `event` (AnalysisRequestUpdate.event in the API).

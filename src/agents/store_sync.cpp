@@ -64,4 +64,6 @@ WorkerStoreData::WorkerStoreData(db::Pool& pool, const Config& config, const Log
 
 WorkerStoreData::~WorkerStoreData() = default;
 
+shopify::StoreSync* WorkerStoreData::sync() noexcept { return parts_->sync.get(); }
+
 }  // namespace alatar::agents

@@ -54,6 +54,8 @@ class WorkerStoreData {
     WorkerStoreData& operator=(const WorkerStoreData&) = delete;
 
     StoreDataSource& source() noexcept { return *source_; }
+    // The sync itself (webhook-driven refreshes); null without a master key.
+    shopify::StoreSync* sync() noexcept;
 
   private:
     struct Parts;

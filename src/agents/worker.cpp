@@ -102,6 +102,7 @@ mq::Handler Worker::handler_for(mq::WorkQueue queue) {
                 publish_committed();
                 return decision;
             case mq::WorkQueue::kActions:
+            case mq::WorkQueue::kStoreRefresh:  // consumed by their own services (action executor, store refresh)
                 break;
         }
         throw Error(ErrorCode::kBadUserInput, "message type '" + d.envelope.type + "' does not belong on queue " +

@@ -11,6 +11,7 @@
 #include "agents/llm_narrative.hpp"
 #include "agents/otlp_exporter.hpp"
 #include "agents/retention.hpp"
+#include "agents/store_refresh.hpp"
 #include "agents/store_sync.hpp"
 #include "agents/worker.hpp"
 #include "agents/worker_metrics.hpp"
@@ -48,7 +49,7 @@ std::optional<std::vector<mq::WorkQueue>> parse_queues(std::string_view list) {
             continue;
         }
         const auto q = mq::parse_work_key(item);
-        if (!q || *q == mq::WorkQueue::kActions) return std::nullopt;
+        if (!q || *q == mq::WorkQueue::kActions || *q == mq::WorkQueue::kStoreRefresh) return std::nullopt;
         out.push_back(*q);
     }
     if (out.empty()) return std::nullopt;
@@ -152,11 +153,14 @@ int run_worker_command(alatar::app::Args args, const WorkerExtension& extension)
                       log,
                       options};
         auto extra = extension ? extension(pool, config, log) : nullptr;
+        // Webhook-driven increments; without a master key no store can be synced, so no consumer.
+        auto refresh = store_data.sync() != nullptr ? start_store_refresh(*store_data.sync(), config, log) : nullptr;
         const auto metrics = start_worker_metrics(pool, config, log, default_worker_name());
         const auto retention = start_retention_job(config, log);  // nullptr when retention_interval is 0
         int signal = 0;
         sigwait(&stop_signals, &signal);
         log.info("stopping", {{"signal", signal}});
+        refresh.reset();
         extra.reset();
         worker.stop();
         return 0;

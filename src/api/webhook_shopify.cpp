@@ -4,6 +4,7 @@
 #include <optional>
 #include <string>
 
+#include "agents/store_refresh.hpp"
 #include "api/oauth_store_ops.hpp"
 #include "common/crypto.hpp"
 #include "db/pool_async.hpp"
@@ -98,8 +99,10 @@ void handle_topic(db::Transaction& tx, std::string_view topic, std::string_view 
         mark_shop_uninstalled(tx, shop);
     } else if (topic == "orders/create" || topic == "orders/updated") {
         expire_cached(tx, shop, "shop_orders", "Order", payload);
+        agents::enqueue_store_refresh(tx, shop);
     } else if (topic == "products/update") {
         expire_cached(tx, shop, "shop_products", "Product", payload);
+        agents::enqueue_store_refresh(tx, shop);
     } else if (topic == "customers/data_request") {
         const auto customer = customer_gid(payload);
         const auto exported = customer_export(tx, shop, customer, gids_of(payload, "orders_requested", "Order"));

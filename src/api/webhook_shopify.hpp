@@ -4,7 +4,9 @@
 // missing signature answers 401 before anything is read. Deliveries are deduplicated by X-Shopify-Webhook-Id
 // (webhook_deliveries) and handled in one short transaction, so Shopify gets its 200 well within a second:
 //   app/uninstalled                  every link to the shop UNINSTALLED, token dropped, pending work stopped
-//   orders/create|updated, products/update   the cached row expires (refetched on next use)
+//   orders/create|updated, products/update   the cached row expires (refetched on next use, the fallback) and a
+//                                    store.refresh job is queued through the outbox for each ACTIVE store of the
+//                                    shop (coalesced: none while one is unsent); a worker syncs the changes
 //   customers/data_request           an export of what is held about the customer, recorded in privacy_requests
 //   customers/redact                 the customer's cached row deleted, their orders de-linked
 //   shop/redact                      every link to the shop and all its cached data deleted

@@ -21,6 +21,8 @@ std::string_view work_key(WorkQueue queue) noexcept {
             return "actions";
         case WorkQueue::kResults:
             return "results";
+        case WorkQueue::kStoreRefresh:
+            return "store_refresh";
     }
     return "orchestrator";
 }

@@ -32,15 +32,16 @@ enum class WorkQueue {
     kQuantitative,
     kQualitative,
     kRecommendation,
-    kActions,  // executing approved actions
-    kResults,  // department reports back to the orchestrator
+    kActions,       // executing approved actions
+    kResults,       // department reports back to the orchestrator
+    kStoreRefresh,  // webhook-driven incremental sync of one store's cache
 };
 inline constexpr std::array kAllWorkQueues{
     WorkQueue::kOrchestrator,   WorkQueue::kDataRetrieval, WorkQueue::kQuantitative, WorkQueue::kQualitative,
-    WorkQueue::kRecommendation, WorkQueue::kActions,       WorkQueue::kResults};
+    WorkQueue::kRecommendation, WorkQueue::kActions,       WorkQueue::kResults,      WorkQueue::kStoreRefresh};
 
 // "orchestrator", "dept.data_retrieval", "dept.quantitative", "dept.qualitative", "dept.recommendation",
-// "actions", "results".
+// "actions", "results", "store_refresh".
 std::string_view work_key(WorkQueue queue) noexcept;
 std::optional<WorkQueue> parse_work_key(std::string_view key) noexcept;
 

@@ -285,6 +285,28 @@ std::optional<SyncReport> StoreSync::ensure_fresh(std::string_view store_id, Dea
     return run_changes(store_id, deadline, observer);
 }
 
+std::string StoreSync::refresh_skip_reason(std::string_view store_id, std::string_view requested_at) {
+    const auto r = pool_.query_blocking(
+        "SELECT status, last_synced_at IS NULL AS never, last_synced_at >= $2::timestamptz AS since "
+        "FROM shopify_stores WHERE id::text = $1",
+        db::Params{std::string(store_id), std::string(requested_at)});
+    if (r.empty()) return "store not found";
+    if (r.get<std::string>(0, "status") != "ACTIVE") return "store not linked";
+    if (r.get<bool>(0, "never")) return "never backfilled";
+    return r.get<std::optional<bool>>(0, "since").value_or(false) ? "synced since" : "";
+}
+
+RefreshResult StoreSync::refresh_since(std::string_view store_id, std::string_view requested_at, Deadline deadline,
+                                       CallObserver* observer) {
+    RefreshResult result;
+    result.skipped = refresh_skip_reason(store_id, requested_at);
+    if (!result.skipped.empty()) return result;
+    const StoreLock lock(options_.database_url, store_id, deadline, options_.lock_poll);
+    result.skipped = refresh_skip_reason(store_id, requested_at);  // again: the lock holder may have synced
+    if (result.skipped.empty()) result.report = run_changes(store_id, deadline, observer);
+    return result;
+}
+
 SyncReport StoreSync::run_backfill(std::string_view store_id, Deadline deadline, CallObserver* observer) {
     // A backfill cut short resumes: store_sync_state.cursor = "backfill <as-of time> <phases done>[ <refunds
     // page cursor>]".

@@ -9,7 +9,9 @@
 //                   with an overlap), the refunds of the refunded ones among those orders, then the whole cache
 //                   marked fresh again;
 //   ensure_fresh  - nothing while the last sync is younger than the TTL, a backfill when never synced,
-//                   sync_changes otherwise.
+//                   sync_changes otherwise;
+//   refresh_since - a webhook's job: sync_changes unless a sync started after the webhook arrived (never a
+//                   backfill: a store whose backfill never completed is left to the next analysis).
 // One sync per store at a time, across processes: a session advisory lock on a dedicated connection (released
 // when the sync ends or its process dies). A caller that waited for the lock re-checks freshness first, so
 // concurrent analyses of one store sync once. Progress is in store_sync_state.
@@ -54,6 +56,12 @@ struct CacheSummary {
 };
 CacheSummary cache_summary(db::Pool& pool, std::string_view store_id);
 
+// What refresh_since did: the increment, or why it synced nothing.
+struct RefreshResult {
+    std::optional<SyncReport> report;  // nullopt: skipped
+    std::string skipped;               // "store not found", "store not linked", "never backfilled", "synced since"
+};
+
 struct StoreSyncOptions {
     std::chrono::milliseconds cache_ttl{std::chrono::minutes(15)};  // ALATAR_CACHE_TTL
     std::string database_url;  // for the dedicated lock connection (the pool's database)
@@ -72,7 +80,16 @@ class StoreSync {
     std::optional<SyncReport> ensure_fresh(std::string_view store_id, Deadline deadline,
                                            CallObserver* observer = nullptr);
 
+    // Makes the cache hold every change Shopify announced before `requested_at` (RFC 3339 on the database's
+    // clock, when the webhook was recorded): under the store's lock, an incremental sync unless a sync that
+    // started at or after `requested_at` already finished (so a redelivered or coalesced job costs no Admin API
+    // call), the store is not ACTIVE, or it was never backfilled. Throws like sync_changes.
+    RefreshResult refresh_since(std::string_view store_id, std::string_view requested_at, Deadline deadline,
+                                CallObserver* observer = nullptr);
+
   private:
+    // "" when refresh_since has to sync, else why not.
+    std::string refresh_skip_reason(std::string_view store_id, std::string_view requested_at);
     enum class Need { kNothing, kBackfill, kChanges };
     Need need(std::string_view store_id);
     SyncReport run_backfill(std::string_view store_id, Deadline deadline, CallObserver* observer);
