@@ -30,6 +30,7 @@ std::string field(const PGresult* res, int code) {
 }  // namespace
 
 void Connection::Finish::operator()(pg_conn* conn) const noexcept { PQfinish(conn); }
+void Connection::Clear::operator()(pg_result* res) const noexcept { PQclear(res); }
 
 Connection::Connection(const std::string& url, Deadline deadline) : statement_timeout_(kUnknownTimeout) {
     std::string connect_timeout;
@@ -134,6 +135,66 @@ void Connection::set_statement_timeout(std::chrono::milliseconds timeout) {
     statement_timeout_ = kUnknownTimeout;  // unknown until the server confirms
     exec_script("SET statement_timeout = " + std::to_string(timeout.count()));
     statement_timeout_ = timeout;
+}
+
+int Connection::socket() const noexcept { return conn_ ? PQsocket(conn_.get()) : -1; }
+
+void Connection::begin_nonblocking() {
+    if (!conn_) throw_connection_failure("connection was moved from");
+    pending_.reset();
+    pending_timeout_ = kUnknownTimeout;
+    if (PQsetnonblocking(conn_.get(), 1) != 0) throw_connection_failure(trimmed(PQerrorMessage(conn_.get())));
+}
+
+void Connection::start(std::string_view sql, const Params& params) {
+    begin_nonblocking();
+    const std::string text{sql};
+    std::vector<const char*> values(params.size());
+    for (std::size_t i = 0; i < params.size(); ++i) {
+        values[i] = params.is_null(i) ? nullptr : params.text(i).c_str();
+    }
+    // libpq copies the statement and the values into its output buffer before returning.
+    if (PQsendQueryParams(conn_.get(), text.c_str(), static_cast<int>(params.size()),
+                          reinterpret_cast<const Oid*>(params.types().data()), values.data(), nullptr, nullptr,
+                          0) != 1) {
+        (void)check(nullptr);  // throws
+    }
+}
+
+void Connection::start_statement_timeout(std::chrono::milliseconds timeout) {
+    begin_nonblocking();
+    statement_timeout_ = kUnknownTimeout;  // unknown until the server confirms
+    const std::string text = "SET statement_timeout = " + std::to_string(timeout.count());
+    if (PQsendQuery(conn_.get(), text.c_str()) != 1) (void)check(nullptr);  // throws
+    pending_timeout_ = timeout;
+}
+
+Connection::Progress Connection::advance() {
+    PGconn* c = conn_.get();
+    const int flushed = PQflush(c);
+    if (flushed < 0) throw_connection_failure(trimmed(PQerrorMessage(c)));
+    if (PQconsumeInput(c) != 1) throw_connection_failure(trimmed(PQerrorMessage(c)));
+    if (flushed == 1) return Progress::kWantWrite;
+    while (PQisBusy(c) == 0) {
+        PGresult* res = PQgetResult(c);
+        if (res == nullptr) return Progress::kDone;
+        // As PQexec: the last result, unless an earlier one was an error.
+        const bool keep_earlier = pending_ && PQresultStatus(pending_.get()) == PGRES_FATAL_ERROR;
+        if (keep_earlier) {
+            PQclear(res);
+        } else {
+            pending_.reset(res);
+        }
+    }
+    return Progress::kWantRead;
+}
+
+Result Connection::finish() {
+    if (conn_) PQsetnonblocking(conn_.get(), 0);  // nothing is left to flush after kDone
+    Result out = check(pending_.release());
+    if (pending_timeout_ != kUnknownTimeout) statement_timeout_ = pending_timeout_;
+    pending_timeout_ = kUnknownTimeout;
+    return out;
 }
 
 std::string url_with_database(std::string_view url, std::string_view database) {

@@ -1,6 +1,7 @@
 #pragma once
 // One libpq connection (RAII over PGconn). Blocking: use it on a pool thread or in CLI code, never
-// on an I/O thread. Every failure is thrown as a typed DbError (see errors.hpp).
+// on an I/O thread, except through the non-blocking start()/advance()/finish() steps that
+// pool_async drives from the socket's readiness. Every failure is thrown as a typed DbError (see errors.hpp).
 //
 // Sessions are set up for predictable text: TimeZone UTC, DateStyle ISO, client_encoding UTF8.
 #include <chrono>
@@ -46,6 +47,17 @@ class Connection {
     void set_statement_timeout(std::chrono::milliseconds timeout);
     std::chrono::milliseconds statement_timeout() const noexcept { return statement_timeout_; }
 
+    // Non-blocking use from an event loop: start() sends one statement without waiting, advance()
+    // moves it on whenever the socket is ready (it never blocks) and says what to wait for next,
+    // finish() returns the result (or throws as exec() would) once advance() said kDone.
+    enum class Progress { kWantRead, kWantWrite, kDone };
+    int socket() const noexcept;
+    void start(std::string_view sql, const Params& params);
+    // SET statement_timeout without waiting; effective once finish() returned.
+    void start_statement_timeout(std::chrono::milliseconds timeout);
+    Progress advance();
+    Result finish();
+
   private:
     Result check(pg_result* res);
     [[noreturn]] void throw_connection_failure(std::string message) const;
@@ -53,8 +65,14 @@ class Connection {
     struct Finish {
         void operator()(pg_conn* conn) const noexcept;
     };
+    struct Clear {
+        void operator()(pg_result* res) const noexcept;
+    };
+    void begin_nonblocking();
     std::unique_ptr<pg_conn, Finish> conn_;
     std::chrono::milliseconds statement_timeout_{0};
+    std::unique_ptr<pg_result, Clear> pending_;      // the result an advance() collected
+    std::chrono::milliseconds pending_timeout_{-1};  // a started SET statement_timeout
 };
 
 // `url` with its database name replaced (libpq URI form, e.g. postgresql://u@h:5432/db?x=y).

@@ -113,6 +113,21 @@ Pool::Lease Pool::acquire(Deadline deadline) {
     }
 }
 
+std::optional<Pool::Lease> Pool::try_acquire_idle() {
+    while (true) {
+        std::unique_ptr<Connection> conn;
+        {
+            const std::lock_guard lock(mutex_);
+            if (idle_.empty()) return std::nullopt;
+            conn = std::move(idle_.back());
+            idle_.pop_back();
+        }
+        Lease lease{*this, std::move(conn)};
+        if (lease.connection().idle_and_healthy()) return lease;
+        lease.broken_ = true;  // dropped when `lease` goes out of scope, freeing its slot
+    }
+}
+
 bool Pool::prepare(Lease& lease, Deadline deadline) {
     // A connection that sat idle may have been closed by the server (restart, terminate):
     // detect that without a round trip and open another instead of failing the call.

@@ -96,6 +96,10 @@ class Pool {
         Lease& operator=(const Lease&) = delete;
 
         Connection& connection() noexcept { return *conn_; }
+        // For callers that drive the connection themselves (pool_async): log a database error as run()
+        // does (a lost connection is then dropped), or drop the connection whatever its state.
+        void fail(const DbError& e) { pool_->note_failure(*this, e); }
+        void discard() noexcept { broken_ = true; }
 
         // Calls fn(); a connection failure marks the connection for discarding, and every database
         // error is logged here (details for operators, what() stays client-safe).
@@ -120,6 +124,9 @@ class Pool {
     // statement_timeout is set to the time left. Throws kUpstreamUnavailable when nothing frees up or
     // the server cannot be reached in time.
     Lease acquire(Deadline deadline);
+    // An idle connection that looks healthy, without waiting or connecting; nullopt when none is idle.
+    // statement_timeout is left to the caller (statement_timeout_for / statement_timeout_fits).
+    std::optional<Lease> try_acquire_idle();
 
   private:
     void release(std::unique_ptr<Connection> conn, bool broken) noexcept;

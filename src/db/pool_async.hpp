@@ -89,14 +89,11 @@ auto run_blocking(Pool& pool, F fn) -> boost::asio::awaitable<std::invoke_result
     return detail::hop(pool.executor(), std::move(fn));
 }
 
-// The deadline starts now, so time spent queued for a pool thread counts against it.
-inline boost::asio::awaitable<Result> query(Pool& pool, std::string sql, Params params = {},
-                                            std::optional<Deadline> deadline = std::nullopt) {
-    const Deadline until = deadline.value_or(pool.default_deadline());
-    return detail::hop(pool.executor(), [&pool, sql = std::move(sql), params = std::move(params), until] {
-        return pool.query_blocking(sql, params, until);
-    });
-}
+// The deadline starts now, so time spent queued for a pool thread counts against it. When a connection is
+// idle the statement runs right here, non-blocking on the caller's executor (no thread hop: the socket is
+// watched by the caller's reactor); otherwise it waits for one on the pool's threads as run_blocking does.
+boost::asio::awaitable<Result> query(Pool& pool, std::string sql, Params params = {},
+                                     std::optional<Deadline> deadline = std::nullopt);
 
 // fn(Transaction&) runs entirely on one pool thread and one connection (see run_transaction).
 template <class F>

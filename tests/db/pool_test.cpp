@@ -7,8 +7,10 @@
 #include <barrier>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/use_future.hpp>
 #include <chrono>
+#include <future>
 #include <memory>
 #include <sstream>
 #include <thread>
@@ -277,6 +279,43 @@ TEST_F(PoolTest, AwaitableCallsRunOnPoolThreadsAndResumeOnTheCaller) {
     EXPECT_EQ(fut.get(), "grüß dich");
     EXPECT_NE(query_thread, io_thread);
     EXPECT_EQ(resumed_thread, io_thread);
+}
+
+TEST_F(PoolTest, AwaitableQueryOnAnIdleConnectionNeedsNoPoolThread) {
+    auto pool = make_pool(2);
+    boost::asio::io_context io;
+    std::promise<void> release;
+    const std::shared_future<void> released = release.get_future().share();
+    auto fut = boost::asio::co_spawn(
+        io,
+        [&]() -> boost::asio::awaitable<std::int64_t> {
+            co_await query(*pool, "SELECT 1");  // opens the connection (on a pool thread)
+            const auto opened = pool->stats().opened;
+            // Occupy every pool thread: a call that still hopped there would wait for the release below.
+            for (int i = 0; i < 2; ++i) {
+                boost::asio::post(pool->executor(), [released] { released.wait_for(30s); });
+            }
+            const auto started = std::chrono::steady_clock::now();
+            std::int64_t sum = 0;
+            for (int i = 0; i < 20; ++i) {
+                sum += (co_await query(*pool, "SELECT $1::int", Params{i})).scalar<std::int32_t>();
+            }
+            // The deadline still bounds the statement: statement_timeout is set without blocking too.
+            try {
+                co_await query(*pool, "SELECT pg_sleep(5)", {}, Deadline::after(300ms));
+                ADD_FAILURE() << "pg_sleep outlived its deadline";
+            } catch (const DbError& e) {
+                EXPECT_EQ(e.kind(), FailureKind::kTimeout) << e.what();
+            }
+            sum += (co_await query(*pool, "SELECT 7")).scalar<std::int32_t>();  // the connection is still good
+            EXPECT_LT(std::chrono::steady_clock::now() - started, 15s) << "the calls waited for a pool thread";
+            EXPECT_EQ(pool->stats().opened, opened);  // the idle connection was reused every time
+            release.set_value();
+            co_return sum;
+        },
+        boost::asio::use_future);
+    io.run();
+    EXPECT_EQ(fut.get(), 190 + 7);
 }
 
 }  // namespace
