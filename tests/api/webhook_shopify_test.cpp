@@ -141,6 +141,60 @@ TEST_F(WebhookTest, OrderAndProductUpdatesExpireTheCachedRow) {
     EXPECT_EQ(count("SELECT count(*) FROM shop_customers WHERE expires_at <= now()"), 0);
 }
 
+TEST_F(WebhookTest, OrderWebhookQueuesOneCoalescedStoreRefreshJob) {
+    const auto store = seed_store();
+    const std::string body = R"({"id":8,"admin_graphql_api_id":"gid://shopify/Order/8"})";
+    const std::string jobs = "SELECT count(*) FROM outbox WHERE topic = 'store_refresh'";
+
+    // A tampered signature: refused before anything is written.
+    EXPECT_EQ(deliver("orders/create", body, "r-0", crypto::hmac_sha256_base64(kSecret, body + " ")).status, 401U);
+    EXPECT_EQ(count(jobs), 0);
+
+    // The first delivery writes exactly one job for the store, in the same transaction as the delivery.
+    EXPECT_EQ(deliver("orders/create", body, "r-1").status, 200U);
+    EXPECT_EQ(count(jobs), 1);
+    const auto job =
+        sql("SELECT payload->>'type', payload->'payload'->>'store_id', headers->>'exchange', "
+            "(payload->'payload'->>'requested_at')::timestamptz <= (SELECT received_at FROM webhook_deliveries WHERE "
+            "webhook_id = 'r-1') FROM outbox WHERE topic = 'store_refresh'");
+    EXPECT_EQ(job.get<std::string>(0, 0), "store.refresh");
+    EXPECT_EQ(job.get<std::string>(0, 1), store);
+    EXPECT_EQ(job.get<std::string>(0, 2), "work");
+    EXPECT_TRUE(job.get<bool>(0, 3));
+
+    // While it is unsent, other events of the shop add none; a duplicate delivery adds none either.
+    EXPECT_EQ(deliver("orders/updated", body, "r-2").status, 200U);
+    EXPECT_EQ(deliver("products/update", R"({"id":3})", "r-3").status, 200U);
+    EXPECT_EQ(deliver("orders/create", body, "r-1").status, 200U);
+    EXPECT_EQ(count(jobs), 1);
+    EXPECT_EQ(count("SELECT count(*) FROM webhook_deliveries WHERE processed_at IS NOT NULL"), 3);
+
+    // Once the relay has sent it, the next event queues a new one (its changes may postdate that sync).
+    sql("UPDATE outbox SET sent_at = now() WHERE topic = 'store_refresh'");
+    EXPECT_EQ(deliver("orders/create", body, "r-4").status, 200U);
+    EXPECT_EQ(count(jobs), 2);
+    EXPECT_EQ(count(jobs + " AND sent_at IS NULL"), 1);
+}
+
+TEST_F(WebhookTest, StoreRefreshIsQueuedOnlyForActiveStoresOfTheShop) {
+    const auto store = seed_store();
+    const std::string body = R"({"id":8})";
+    EXPECT_EQ(deliver("orders/create", body, "a-1", std::nullopt, "other.myshopify.test").status, 200U);
+    EXPECT_EQ(count("SELECT count(*) FROM outbox WHERE topic = 'store_refresh'"), 0);  // no store of that shop
+    sql("UPDATE shopify_stores SET status = 'UNINSTALLED' WHERE id = $1", db::Params{store});
+    EXPECT_EQ(deliver("orders/create", body, "a-2").status, 200U);
+    EXPECT_EQ(count("SELECT count(*) FROM outbox WHERE topic = 'store_refresh'"), 0);
+    // Two accounts linked to the same shop: one job each.
+    sql("UPDATE shopify_stores SET status = 'ACTIVE' WHERE id = $1", db::Params{store});
+    const auto other =
+        sql("INSERT INTO users (email) VALUES ('hooks2@example.com') RETURNING id::text").get<std::string>(0, 0);
+    sql("INSERT INTO shopify_stores (user_id, shop_domain) VALUES ($1, $2)", db::Params{other, kShop});
+    EXPECT_EQ(deliver("orders/create", body, "a-3").status, 200U);
+    EXPECT_EQ(count("SELECT count(DISTINCT payload->'payload'->>'store_id') FROM outbox WHERE topic = "
+                    "'store_refresh'"),
+              2);
+}
+
 TEST_F(WebhookTest, PrivacyRequestsExportRedactAndDelete) {
     const auto store = seed_store();
     const std::string request =
