@@ -73,9 +73,20 @@ RequestContext::RequestContext(Services& services, std::string request_id, Logge
 asio::awaitable<std::optional<Principal>> RequestContext::principal() {
     if (!resolved_) {
         if (credential_.kind == Credential::Kind::kBearer) {
-            auto lookup = [&pool = services_.pool, hash = credential_.token_hash, policy = services_.sessions,
-                           deadline = deadline_] { return authenticate_session(pool, hash, policy, deadline); };
-            principal_ = co_await db::run_blocking(services_.pool, std::move(lookup));
+            // authenticate_session's statements through db::query: on an idle connection they run on this
+            // thread, without a hop to the pool's threads and back.
+            const SessionPolicy& policy = services_.sessions;
+            const auto r = co_await db::query(
+                services_.pool, std::string{kSessionLookupSql},
+                db::Params{credential_.token_hash, static_cast<double>(policy.touch_interval.count())}, deadline_);
+            if (!r.empty()) {
+                principal_ = Principal{r.get<std::string>(0, 1), r.get<std::string>(0, 0)};  // user id, session id
+                if (r.get<bool>(0, 2)) {
+                    (void)co_await db::query(
+                        services_.pool, std::string{kSessionTouchSql},
+                        db::Params{principal_->session_id, static_cast<double>(policy.idle.count())}, deadline_);
+                }
+            }
             if (!principal_) credential_.kind = Credential::Kind::kInvalid;  // remembered: one lookup per request
         }
         resolved_ = true;

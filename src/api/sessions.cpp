@@ -27,16 +27,13 @@ IssuedSession create_session(db::Transaction& tx, std::string_view user_id, cons
 std::optional<Principal> authenticate_session(db::Pool& pool, std::string_view token_hash, const SessionPolicy& policy,
                                               Deadline deadline) {
     const auto r = pool.query_blocking(
-        "SELECT id::text, user_id::text, last_seen_at < now() - make_interval(secs => $2) AS stale FROM sessions "
-        "WHERE token_hash = $1 AND revoked_at IS NULL AND expires_at > now() AND idle_expires_at > now()",
-        db::Params{std::string(token_hash), static_cast<double>(policy.touch_interval.count())}, deadline);
+        kSessionLookupSql, db::Params{std::string(token_hash), static_cast<double>(policy.touch_interval.count())},
+        deadline);
     if (r.empty()) return std::nullopt;
     Principal p{r.get<std::string>(0, 1), r.get<std::string>(0, 0)};  // user id, session id
     if (r.get<bool>(0, 2)) {
-        pool.query_blocking(
-            "UPDATE sessions SET last_seen_at = now(), "
-            "idle_expires_at = least(now() + make_interval(secs => $2), expires_at) WHERE id = $1",
-            db::Params{p.session_id, static_cast<double>(policy.idle.count())}, deadline);
+        pool.query_blocking(kSessionTouchSql, db::Params{p.session_id, static_cast<double>(policy.idle.count())},
+                            deadline);
     }
     return p;
 }

@@ -44,6 +44,16 @@ IssuedSession create_session(db::Transaction& tx, std::string_view user_id, cons
 std::optional<Principal> authenticate_session(db::Pool& pool, std::string_view token_hash, const SessionPolicy& policy,
                                               Deadline deadline);
 
+// The statements of authenticate_session, for callers that run them through db::query (RequestContext).
+// Lookup: $1 token hash, $2 touch interval in seconds -> id, user_id, stale (time to touch).
+inline constexpr std::string_view kSessionLookupSql =
+    "SELECT id::text, user_id::text, last_seen_at < now() - make_interval(secs => $2) AS stale FROM sessions "
+    "WHERE token_hash = $1 AND revoked_at IS NULL AND expires_at > now() AND idle_expires_at > now()";
+// Touch: $1 session id, $2 idle lifetime in seconds.
+inline constexpr std::string_view kSessionTouchSql =
+    "UPDATE sessions SET last_seen_at = now(), "
+    "idle_expires_at = least(now() + make_interval(secs => $2), expires_at) WHERE id = $1";
+
 // Revokes one session. True when it was live.
 bool revoke_session(db::Transaction& tx, std::string_view session_id);
 
