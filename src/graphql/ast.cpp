@@ -5,10 +5,25 @@
 
 namespace alatar::graphql {
 
-// The AST of a typical document takes a few times the source's size: one upfront buffer saves
-// the arena's geometric growth steps.
-Document::Document(std::string source)
-    : source_(std::move(source)), arena_(source_.size() * 6 + 512), definitions_(&arena_) {
+// The AST of a typical document takes a few times the source's size: one upfront chunk saves
+// most growth steps.
+Document::Document(std::string source) : source_(std::move(source)) {
+    chunk_size_ = source_.size() * 4 + 512;
+    chunk_ = static_cast<std::byte*>(arena_.allocate(chunk_size_, kChunkAlignment));
+}
+
+void* Document::allocate_chunk(std::size_t bytes, std::size_t alignment) {
+    if (alignment > kChunkAlignment) {
+        return arena_.allocate(bytes, alignment);  // never for AST nodes; correct regardless
+    }
+    // Geometric growth, and a request larger than that gets a chunk of its own size.
+    chunk_size_ = std::max(chunk_size_ * 2, bytes);
+    chunk_ = static_cast<std::byte*>(arena_.allocate(chunk_size_, kChunkAlignment));
+    chunk_used_ = bytes;
+    return chunk_;
+}
+
+void Document::build_location_index() const {
     // Line starts as graphql-js's getLocation splits lines: on "\r\n", "\n" and "\r".
     line_starts_.push_back(0);
     const std::size_t size = source_.size();
@@ -34,6 +49,7 @@ Document::Document(std::string source)
 }
 
 SourceLocation Document::location(std::uint32_t offset) const {
+    std::call_once(index_once_, [this] { build_location_index(); });
     offset = std::min<std::uint32_t>(offset, static_cast<std::uint32_t>(source_.size()));
     // The last line start at or before `offset`.
     auto it = std::upper_bound(line_starts_.begin(), line_starts_.end(), offset);
@@ -66,7 +82,7 @@ int utf16_delta(unsigned char byte) {
 // Locations must stay cheap on huge one-line documents (an error may list thousands of
 // locations), so column counting never scans a whole line: an ASCII source needs no index,
 // any other gets the running UTF-16 delta at every block start.
-void Document::index_utf16_columns() {
+void Document::index_utf16_columns() const {
     const std::size_t size = source_.size();
     const char* data = source_.data();
     std::uint64_t high_bits = 0;
@@ -99,7 +115,7 @@ std::int64_t Document::utf16_delta_before(std::uint32_t offset) const {
 
 std::string_view Document::store(std::string_view text) {
     if (text.empty()) return {};
-    auto* p = static_cast<char*>(arena_.allocate(text.size(), 1));
+    auto* p = static_cast<char*>(allocate(text.size(), 1));
     std::memcpy(p, text.data(), text.size());
     return {p, text.size()};
 }

@@ -3,16 +3,19 @@
 // (https://spec.graphql.org/October2021/#sec-Appendix-Grammar-Summary).
 //
 // Ownership: a Document owns its source text and a monotonic arena; every node and every
-// vector of children is allocated in that arena and lives exactly as long as the Document.
+// array of children is allocated in that arena and lives exactly as long as the Document.
 // Names are string_views into the source. Decoded string values (escapes, block strings)
 // are string_views into arena storage. Nodes are immutable after parsing.
 //
 // Positions: every node records the byte offset of its first token; Document::location()
 // turns an offset into a 1-based line and column counted as graphql-js counts them
 // (columns in UTF-16 code units), which is what error `locations` report.
+#include <cassert>
+#include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <memory_resource>
+#include <mutex>
 #include <optional>
 #include <span>
 #include <string>
@@ -29,8 +32,36 @@ struct SourceLocation {
 
 namespace ast {
 
+// An immutable array of children in the Document's arena. The parser collects children on a
+// scratch stack and copies them here once complete, so a node carries two words instead of a
+// growable vector, and no list reallocates while parsing.
 template <class T>
-using List = std::pmr::vector<T>;
+class List {
+  public:
+    using value_type = T;
+    using size_type = std::size_t;
+    using const_iterator = const T*;
+    using iterator = const T*;
+
+    List() = default;
+    List(const T* data, std::size_t size) : data_(data), size_(size) {}
+
+    const T* begin() const { return data_; }
+    const T* end() const { return data_ + size_; }
+    const T* data() const { return data_; }
+    std::size_t size() const { return size_; }
+    bool empty() const { return size_ == 0; }
+    const T& operator[](std::size_t i) const {
+        assert(i < size_);
+        return data_[i];
+    }
+    const T& front() const { return (*this)[0]; }
+    const T& back() const { return (*this)[size_ - 1]; }
+
+  private:
+    const T* data_ = nullptr;
+    std::size_t size_ = 0;
+};
 
 struct Name {
     std::string_view value;
@@ -59,8 +90,6 @@ struct Value {
     bool block_string = false;  // kString written as """..."""
     List<const Value*> list;    // kList
     List<ObjectField> fields;   // kObject, in source order
-
-    explicit Value(std::pmr::memory_resource* arena) : list(arena), fields(arena) {}
 };
 
 // ---- Types --------------------------------------------------------------------------------
@@ -85,7 +114,6 @@ struct Directive {
     Name name;
     std::uint32_t offset = 0;  // of the '@'
     List<Argument> arguments;
-    explicit Directive(std::pmr::memory_resource* arena) : arguments(arena) {}
 };
 
 // ---- Selections ---------------------------------------------------------------------------
@@ -106,15 +134,12 @@ struct Selection {
     // all kinds
     List<const Directive*> directives;
     const SelectionSet* selection_set = nullptr;  // null for leaf fields and fragment spreads
-
-    explicit Selection(std::pmr::memory_resource* arena) : arguments(arena), directives(arena) {}
     std::string_view response_key() const { return alias ? alias->value : name.value; }
 };
 
 struct SelectionSet {
     std::uint32_t offset = 0;  // of the '{'
     List<const Selection*> selections;
-    explicit SelectionSet(std::pmr::memory_resource* arena) : selections(arena) {}
 };
 
 // ---- Definitions --------------------------------------------------------------------------
@@ -128,7 +153,6 @@ struct VariableDefinition {
     const Type* type = nullptr;
     const Value* default_value = nullptr;
     List<const Directive*> directives;
-    explicit VariableDefinition(std::pmr::memory_resource* arena) : directives(arena) {}
 };
 
 struct InputValueDefinition {
@@ -138,7 +162,6 @@ struct InputValueDefinition {
     const Type* type = nullptr;
     const Value* default_value = nullptr;
     List<const Directive*> directives;
-    explicit InputValueDefinition(std::pmr::memory_resource* arena) : directives(arena) {}
 };
 
 struct FieldDefinition {
@@ -148,7 +171,6 @@ struct FieldDefinition {
     List<const InputValueDefinition*> arguments;
     const Type* type = nullptr;
     List<const Directive*> directives;
-    explicit FieldDefinition(std::pmr::memory_resource* arena) : arguments(arena), directives(arena) {}
 };
 
 struct EnumValueDefinition {
@@ -156,7 +178,6 @@ struct EnumValueDefinition {
     std::optional<std::string_view> description;
     Name name;
     List<const Directive*> directives;
-    explicit EnumValueDefinition(std::pmr::memory_resource* arena) : directives(arena) {}
 };
 
 struct RootOperationTypeDefinition {
@@ -213,17 +234,6 @@ struct Definition {
     bool repeatable = false;
     List<Name> directive_locations;
 
-    explicit Definition(std::pmr::memory_resource* arena)
-        : variable_definitions(arena),
-          directives(arena),
-          root_operation_types(arena),
-          interfaces(arena),
-          fields(arena),
-          union_members(arena),
-          enum_values(arena),
-          input_fields(arena),
-          directive_locations(arena) {}
-
     bool is_executable() const { return kind == DefinitionKind::kOperation || kind == DefinitionKind::kFragment; }
 };
 
@@ -237,30 +247,59 @@ class Document {
     Document& operator=(const Document&) = delete;
 
     std::string_view source() const { return source_; }
-    std::span<const ast::Definition* const> definitions() const { return definitions_; }
+    std::span<const ast::Definition* const> definitions() const { return {definitions_.data(), definitions_.size()}; }
+    // Thread-safe; the line index it needs is built on the first call (most documents never
+    // report a location, so parsing does not pay for it).
     SourceLocation location(std::uint32_t offset) const;
 
-    // For the parser: the arena every node is allocated in, and the top-level list.
-    std::pmr::memory_resource* arena() { return &arena_; }
-    std::pmr::vector<const ast::Definition*>& mutable_definitions() { return definitions_; }
-    template <class T, class... Args>
-    T* make(Args&&... args) {
-        void* p = arena_.allocate(sizeof(T), alignof(T));
-        return ::new (p) T(std::forward<Args>(args)...);
+    // For the parser: nodes and arrays in the arena, and the top-level list.
+    // Default-initialized, not value-initialized: every member has a default member initializer,
+    // and `T()` would zero the whole node first (a `rep stos` per node, once the parser's costliest
+    // instruction).
+    template <class T>
+    T* make() {
+        return ::new (allocate(sizeof(T), alignof(T))) T;
     }
+    template <class T>
+    ast::List<T> make_list(const T* items, std::size_t count) {
+        if (count == 0) return {};
+        // T is often a node pointer: an array of pointers is meant.
+        auto* p = static_cast<T*>(allocate(sizeof(T) * count, alignof(T)));  // NOLINT(bugprone-sizeof-expression)
+        std::uninitialized_copy_n(items, count, p);
+        return {p, count};
+    }
+    void set_definitions(ast::List<const ast::Definition*> definitions) { definitions_ = definitions; }
     // Copies decoded text (string escapes, block strings) into the arena.
     std::string_view store(std::string_view text);
 
   private:
+    // Bump allocation in the current chunk, inline: a call into the monotonic resource per node
+    // cost more than building the node. Chunks come from arena_, which frees them all at once.
+    void* allocate(std::size_t bytes, std::size_t alignment) {
+        const std::size_t at = (chunk_used_ + alignment - 1) & ~(alignment - 1);
+        if (at + bytes > chunk_size_) return allocate_chunk(bytes, alignment);
+        chunk_used_ = at + bytes;
+        return chunk_ + at;
+    }
+    void* allocate_chunk(std::size_t bytes, std::size_t alignment);
+    static constexpr std::size_t kChunkAlignment = alignof(std::max_align_t);
+
     std::string source_;
     std::pmr::monotonic_buffer_resource arena_;
-    std::pmr::vector<const ast::Definition*> definitions_;
-    std::vector<std::uint32_t> line_starts_;  // byte offsets of line starts, computed in the constructor
+    std::byte* chunk_ = nullptr;
+    std::size_t chunk_used_ = 0;
+    std::size_t chunk_size_ = 0;
+    ast::List<const ast::Definition*> definitions_;
+
+    // The location index, built once by build_location_index().
+    mutable std::once_flag index_once_;
+    mutable std::vector<std::uint32_t> line_starts_;  // byte offsets of line starts
     // Empty for an ASCII source; otherwise the sum of UTF-16-units-minus-bytes before each
     // kUtf16Block-byte block (see location()).
     static constexpr std::size_t kUtf16Block = 64;
-    std::vector<std::int32_t> utf16_block_deltas_;
-    void index_utf16_columns();
+    mutable std::vector<std::int32_t> utf16_block_deltas_;
+    void build_location_index() const;
+    void index_utf16_columns() const;
     std::int64_t utf16_delta_before(std::uint32_t offset) const;
 };
 

@@ -4,9 +4,13 @@
 
 #include <algorithm>
 #include <array>
+#include <cstddef>
+#include <cstring>
 #include <limits>
 #include <memory>
+#include <memory_resource>
 #include <string>
+#include <vector>
 
 #include "graphql/lexer.hpp"
 
@@ -20,6 +24,9 @@ using lex::TokenKind;
 // Recursion guard when no depth limit is set: deep enough for any real document, shallow
 // enough that neither this parser nor the recursive passes over the AST exhaust the stack.
 constexpr std::size_t kHardDepthLimit = 512;
+
+// Stack space for the parser's scratch stacks: enough for typical documents without a heap allocation.
+constexpr std::size_t kScratchBytes = 8192;
 
 constexpr std::array<std::string_view, 21> kDirectiveLocations = {
     "QUERY",
@@ -45,19 +52,62 @@ constexpr std::array<std::string_view, 21> kDirectiveLocations = {
     "DIRECTIVE_DEFINITION",
 };
 
+// `value == literal` with the literal's length known at compile time, so that the comparison
+// compiles to a length check and a few integer compares instead of a call to memcmp.
+template <std::size_t N>
+bool is_word(std::string_view value, const char (&literal)[N]) {
+    return value.size() == N - 1 && std::memcmp(value.data(), literal, N - 1) == 0;
+}
+
+// The children of the nodes under construction, one stack per element type. A node records
+// mark(), pushes its children (nested nodes push above and pop before it continues), then
+// pop() copies them into the Document's arena as one exactly sized array.
+template <class T>
+class ScratchStack {
+  public:
+    explicit ScratchStack(std::pmr::memory_resource* memory) : items_(memory) {}
+    std::size_t mark() const { return items_.size(); }
+    void push(const T& item) { items_.push_back(item); }
+    ast::List<T> pop(Document& document, std::size_t mark) {
+        const ast::List<T> list = document.make_list(items_.data() + mark, items_.size() - mark);
+        items_.resize(mark);
+        return list;
+    }
+
+  private:
+    std::pmr::vector<T> items_;
+};
+
 class Parser {
   public:
-    Parser(Document& document, const ParseOptions& options)
-        : document_(document), arena_(document.arena()), lexer_(document), options_(options) {
+    // `scratch` holds the parser's stacks of children (see ScratchStack).
+    Parser(Document& document, const ParseOptions& options, std::pmr::memory_resource* scratch)
+        : document_(document),
+          lexer_(document),
+          options_(options),
+          definitions_(scratch),
+          variable_definitions_(scratch),
+          selections_(scratch),
+          arguments_(scratch),
+          directives_(scratch),
+          values_(scratch),
+          object_fields_(scratch),
+          root_operation_types_(scratch),
+          names_(scratch),
+          field_definitions_(scratch),
+          input_values_(scratch),
+          enum_values_(scratch) {
         max_depth_ = options.max_depth == 0 ? kHardDepthLimit : std::min(options.max_depth, kHardDepthLimit);
+        token_limit_ = options.max_tokens == 0 ? std::numeric_limits<std::size_t>::max() : options.max_tokens;
     }
 
     void parse_document() {
         expect(TokenKind::kSof);
-        auto& definitions = document_.mutable_definitions();
+        const std::size_t mark = definitions_.mark();
         do {
-            definitions.push_back(parse_definition());
+            definitions_.push(parse_definition());
         } while (!expect_optional(TokenKind::kEof));
+        document_.set_definitions(definitions_.pop(document_, mark));
     }
 
   private:
@@ -70,13 +120,12 @@ class Parser {
         } else if (token_.kind != TokenKind::kEof) {
             lexer_.read(token_.end, token_);
         }
-        if (token_.kind != TokenKind::kEof) {
-            ++token_count_;
-            if (options_.max_tokens != 0 && token_count_ > options_.max_tokens) {
-                throw SyntaxError(token_.start, "Document contains more than " + std::to_string(options_.max_tokens) +
-                                                    " tokens. Parsing aborted.");
-            }
-        }
+        if (token_.kind != TokenKind::kEof && ++token_count_ > token_limit_) too_many_tokens();
+    }
+
+    [[noreturn]] void too_many_tokens() const {
+        throw SyntaxError(token_.start, "Document contains more than " + std::to_string(options_.max_tokens) +
+                                            " tokens. Parsing aborted.");
     }
 
     const Token& lookahead() {
@@ -144,7 +193,7 @@ class Parser {
 
     template <class T>
     T* make() {
-        return document_.make<T>(arena_);
+        return document_.make<T>();
     }
 
     ast::Name parse_name() {
@@ -173,23 +222,25 @@ class Parser {
         }
         if (keyword.kind == TokenKind::kName) {
             const std::string_view word = keyword.value();
-            if (word == "schema") return parse_schema_definition();
-            if (word == "scalar") return parse_scalar_definition();
-            if (word == "type") return parse_object_like_definition(ast::DefinitionKind::kObjectType, "type");
-            if (word == "interface") {
+            if (is_word(word, "schema")) return parse_schema_definition();
+            if (is_word(word, "scalar")) return parse_scalar_definition();
+            if (is_word(word, "type")) return parse_object_like_definition(ast::DefinitionKind::kObjectType, "type");
+            if (is_word(word, "interface")) {
                 return parse_object_like_definition(ast::DefinitionKind::kInterfaceType, "interface");
             }
-            if (word == "union") return parse_union_definition();
-            if (word == "enum") return parse_enum_definition();
-            if (word == "input") return parse_input_object_definition();
-            if (word == "directive") return parse_directive_definition();
-            if (word == "query" || word == "mutation" || word == "subscription") return parse_operation_definition();
-            if (word == "fragment") return parse_fragment_definition();
+            if (is_word(word, "union")) return parse_union_definition();
+            if (is_word(word, "enum")) return parse_enum_definition();
+            if (is_word(word, "input")) return parse_input_object_definition();
+            if (is_word(word, "directive")) return parse_directive_definition();
+            if (is_word(word, "query") || is_word(word, "mutation") || is_word(word, "subscription")) {
+                return parse_operation_definition();
+            }
+            if (is_word(word, "fragment")) return parse_fragment_definition();
             if (has_description) {
                 throw SyntaxError(token_.start,
                                   "Unexpected description, only GraphQL definitions support descriptions.");
             }
-            if (word == "extend") return parse_type_system_extension();
+            if (is_word(word, "extend")) return parse_type_system_extension();
         }
         unexpected(keyword);
     }
@@ -221,17 +272,19 @@ class Parser {
         if (token_.kind != TokenKind::kName) unexpected_kind(TokenKind::kName);
         const Token token = token_;
         advance();
-        if (token.value() == "query") return ast::OperationType::kQuery;
-        if (token.value() == "mutation") return ast::OperationType::kMutation;
-        if (token.value() == "subscription") return ast::OperationType::kSubscription;
+        if (is_word(token.value(), "query")) return ast::OperationType::kQuery;
+        if (is_word(token.value(), "mutation")) return ast::OperationType::kMutation;
+        if (is_word(token.value(), "subscription")) return ast::OperationType::kSubscription;
         unexpected(token);
     }
 
     void parse_variable_definitions(ast::List<const ast::VariableDefinition*>& out) {
         if (!expect_optional(TokenKind::kParenL)) return;
+        const std::size_t mark = variable_definitions_.mark();
         do {
-            out.push_back(parse_variable_definition());
+            variable_definitions_.push(parse_variable_definition());
         } while (!expect_optional(TokenKind::kParenR));
+        out = variable_definitions_.pop(document_, mark);
     }
 
     const ast::VariableDefinition* parse_variable_definition() {
@@ -253,7 +306,9 @@ class Parser {
         set->offset = token_.start;
         // graphql-js 17 accepts an empty selection set unless told otherwise.
         expect(TokenKind::kBraceL);
-        while (!expect_optional(TokenKind::kBraceR)) set->selections.push_back(parse_selection());
+        const std::size_t mark = selections_.mark();
+        while (!expect_optional(TokenKind::kBraceR)) selections_.push(parse_selection());
+        set->selections = selections_.pop(document_, mark);
         return set;
     }
 
@@ -276,12 +331,15 @@ class Parser {
 
     void parse_arguments(bool is_const, ast::List<ast::Argument>& out) {
         if (!expect_optional(TokenKind::kParenL)) return;
+        const std::size_t mark = arguments_.mark();
         do {
-            ast::Argument& argument = out.emplace_back();
+            ast::Argument argument;
             parse_name_into(argument.name);
             expect(TokenKind::kColon);
             argument.value = parse_value_literal(is_const);
+            arguments_.push(argument);
         } while (!expect_optional(TokenKind::kParenR));
+        out = arguments_.pop(document_, mark);
     }
 
     const ast::Selection* parse_fragment() {
@@ -315,7 +373,7 @@ class Parser {
     }
 
     ast::Name parse_fragment_name() {
-        if (token_.kind == TokenKind::kName && token_.value() == "on") unexpected(token_);
+        if (token_.kind == TokenKind::kName && is_word(token_.value(), "on")) unexpected(token_);
         return parse_name();
     }
 
@@ -337,19 +395,24 @@ class Parser {
                 const DepthGuard guard(*this);
                 auto* list = new_value(ast::ValueKind::kList, start);
                 advance();
-                while (!expect_optional(TokenKind::kBracketR)) list->list.push_back(parse_value_literal(is_const));
+                const std::size_t mark = values_.mark();
+                while (!expect_optional(TokenKind::kBracketR)) values_.push(parse_value_literal(is_const));
+                list->list = values_.pop(document_, mark);
                 return list;
             }
             case TokenKind::kBraceL: {
                 const DepthGuard guard(*this);
                 auto* object = new_value(ast::ValueKind::kObject, start);
                 advance();
+                const std::size_t mark = object_fields_.mark();
                 while (!expect_optional(TokenKind::kBraceR)) {
-                    ast::ObjectField& field = object->fields.emplace_back();
+                    ast::ObjectField field;
                     parse_name_into(field.name);
                     expect(TokenKind::kColon);
                     field.value = parse_value_literal(is_const);
+                    object_fields_.push(field);
                 }
+                object->fields = object_fields_.pop(document_, mark);
                 return object;
             }
             case TokenKind::kInt:
@@ -367,12 +430,12 @@ class Parser {
             case TokenKind::kName: {
                 const std::string_view text = token_.value();
                 advance();
-                if (text == "true" || text == "false") {
+                if (is_word(text, "true") || is_word(text, "false")) {
                     auto* boolean = new_value(ast::ValueKind::kBoolean, start);
-                    boolean->boolean = text == "true";
+                    boolean->boolean = is_word(text, "true");
                     return boolean;
                 }
-                if (text == "null") return new_value(ast::ValueKind::kNull, start);
+                if (is_word(text, "null")) return new_value(ast::ValueKind::kNull, start);
                 auto* enum_value = new_value(ast::ValueKind::kEnum, start);
                 enum_value->text = text;
                 return enum_value;
@@ -411,14 +474,17 @@ class Parser {
     }
 
     void parse_directives(bool is_const, ast::List<const ast::Directive*>& out) {
+        if (!peek(TokenKind::kAt)) return;
+        const std::size_t mark = directives_.mark();
         while (peek(TokenKind::kAt)) {
             auto* directive = make<ast::Directive>();
             directive->offset = token_.start;
             advance();
             parse_name_into(directive->name);
             parse_arguments(is_const, directive->arguments);
-            out.push_back(directive);
+            directives_.push(directive);
         }
+        out = directives_.pop(document_, mark);
     }
 
     // ---- types -------------------------------------------------------------------------------
@@ -468,10 +534,17 @@ class Parser {
         expect_keyword("schema");
         parse_directives(true, definition->directives);
         expect(TokenKind::kBraceL);
-        do {
-            definition->root_operation_types.push_back(parse_operation_type_definition());
-        } while (!expect_optional(TokenKind::kBraceR));
+        parse_root_operation_types(*definition);
         return definition;
+    }
+
+    // The operation types after a '{', up to the matching '}'.
+    void parse_root_operation_types(ast::Definition& definition) {
+        const std::size_t mark = root_operation_types_.mark();
+        do {
+            root_operation_types_.push(parse_operation_type_definition());
+        } while (!expect_optional(TokenKind::kBraceR));
+        definition.root_operation_types = root_operation_types_.pop(document_, mark);
     }
 
     ast::RootOperationTypeDefinition parse_operation_type_definition() {
@@ -506,17 +579,21 @@ class Parser {
     bool parse_implements_interfaces(ast::List<ast::Name>& out) {
         if (!expect_optional_keyword("implements")) return false;
         expect_optional(TokenKind::kAmp);
+        const std::size_t mark = names_.mark();
         do {
-            out.push_back(parse_name());
+            names_.push(parse_name());
         } while (expect_optional(TokenKind::kAmp));
+        out = names_.pop(document_, mark);
         return true;
     }
 
     bool parse_fields_definition(ast::List<const ast::FieldDefinition*>& out) {
         if (!expect_optional(TokenKind::kBraceL)) return false;
+        const std::size_t mark = field_definitions_.mark();
         do {
-            out.push_back(parse_field_definition());
+            field_definitions_.push(parse_field_definition());
         } while (!expect_optional(TokenKind::kBraceR));
+        out = field_definitions_.pop(document_, mark);
         return true;
     }
 
@@ -534,9 +611,11 @@ class Parser {
 
     void parse_argument_definitions(ast::List<const ast::InputValueDefinition*>& out) {
         if (!expect_optional(TokenKind::kParenL)) return;
+        const std::size_t mark = input_values_.mark();
         do {
-            out.push_back(parse_input_value_definition());
+            input_values_.push(parse_input_value_definition());
         } while (!expect_optional(TokenKind::kParenR));
+        out = input_values_.pop(document_, mark);
     }
 
     const ast::InputValueDefinition* parse_input_value_definition() {
@@ -564,9 +643,11 @@ class Parser {
     bool parse_union_members(ast::List<ast::Name>& out) {
         if (!expect_optional(TokenKind::kEquals)) return false;
         expect_optional(TokenKind::kPipe);
+        const std::size_t mark = names_.mark();
         do {
-            out.push_back(parse_name());
+            names_.push(parse_name());
         } while (expect_optional(TokenKind::kPipe));
+        out = names_.pop(document_, mark);
         return true;
     }
 
@@ -582,19 +663,22 @@ class Parser {
 
     bool parse_enum_values(ast::List<const ast::EnumValueDefinition*>& out) {
         if (!expect_optional(TokenKind::kBraceL)) return false;
+        const std::size_t mark = enum_values_.mark();
         do {
             auto* value = make<ast::EnumValueDefinition>();
             value->offset = token_.start;
             value->description = parse_description();
             if (token_.kind == TokenKind::kName &&
-                (token_.value() == "true" || token_.value() == "false" || token_.value() == "null")) {
+                (is_word(token_.value(), "true") || is_word(token_.value(), "false") ||
+                 is_word(token_.value(), "null"))) {
                 throw SyntaxError(token_.start, lex::token_description(token_) +
                                                     " is reserved and cannot be used for an enum value.");
             }
             value->name = parse_name();
             parse_directives(true, value->directives);
-            out.push_back(value);
+            enum_values_.push(value);
         } while (!expect_optional(TokenKind::kBraceR));
+        out = enum_values_.pop(document_, mark);
         return true;
     }
 
@@ -610,9 +694,11 @@ class Parser {
 
     bool parse_input_fields(ast::List<const ast::InputValueDefinition*>& out) {
         if (!expect_optional(TokenKind::kBraceL)) return false;
+        const std::size_t mark = input_values_.mark();
         do {
-            out.push_back(parse_input_value_definition());
+            input_values_.push(parse_input_value_definition());
         } while (!expect_optional(TokenKind::kBraceR));
+        out = input_values_.pop(document_, mark);
         return true;
     }
 
@@ -627,14 +713,16 @@ class Parser {
         definition->repeatable = expect_optional_keyword("repeatable");
         expect_keyword("on");
         expect_optional(TokenKind::kPipe);
+        const std::size_t mark = names_.mark();
         do {
             const Token start = token_;
             const ast::Name location = parse_name();
             bool known = false;
             for (const std::string_view candidate : kDirectiveLocations) known = known || candidate == location.value;
             if (!known) unexpected(start);
-            definition->directive_locations.push_back(location);
+            names_.push(location);
         } while (expect_optional(TokenKind::kPipe));
+        definition->directive_locations = names_.pop(document_, mark);
         return definition;
     }
 
@@ -652,9 +740,7 @@ class Parser {
             bool has_operations = false;
             if (expect_optional(TokenKind::kBraceL)) {
                 has_operations = true;
-                do {
-                    definition->root_operation_types.push_back(parse_operation_type_definition());
-                } while (!expect_optional(TokenKind::kBraceR));
+                parse_root_operation_types(*definition);
             }
             if (definition->directives.empty() && !has_operations) unexpected(token_);
         } else if (word == "scalar") {
@@ -710,13 +796,25 @@ class Parser {
     }
 
     Document& document_;
-    std::pmr::memory_resource* arena_;
     lex::Lexer lexer_;
     const ParseOptions& options_;
+    ScratchStack<const ast::Definition*> definitions_;
+    ScratchStack<const ast::VariableDefinition*> variable_definitions_;
+    ScratchStack<const ast::Selection*> selections_;
+    ScratchStack<ast::Argument> arguments_;
+    ScratchStack<const ast::Directive*> directives_;
+    ScratchStack<const ast::Value*> values_;
+    ScratchStack<ast::ObjectField> object_fields_;
+    ScratchStack<ast::RootOperationTypeDefinition> root_operation_types_;
+    ScratchStack<ast::Name> names_;
+    ScratchStack<const ast::FieldDefinition*> field_definitions_;
+    ScratchStack<const ast::InputValueDefinition*> input_values_;
+    ScratchStack<const ast::EnumValueDefinition*> enum_values_;
     Token token_{};
     Token lookahead_token_{};
     bool has_lookahead_ = false;
     std::size_t token_count_ = 0;
+    std::size_t token_limit_ = 0;
     std::size_t depth_ = 0;
     std::size_t max_depth_ = kHardDepthLimit;
 };
@@ -734,7 +832,10 @@ std::variant<DocumentPtr, GraphQLError> parse(std::string source, const ParseOpt
                 static_cast<std::uint32_t>(options.max_bytes),
                 "Source contains more than " + std::to_string(options.max_bytes) + " bytes. Parsing aborted.");
         }
-        Parser parser(*document, options);
+        // The parser's scratch stacks start on this thread's stack; large documents spill to the heap.
+        std::array<std::byte, kScratchBytes> scratch_buffer;  // NOLINT(cppcoreguidelines-pro-type-member-init)
+        std::pmr::monotonic_buffer_resource scratch(scratch_buffer.data(), scratch_buffer.size());
+        Parser parser(*document, options, &scratch);
         parser.parse_document();
     } catch (const lex::SyntaxError& error) {
         GraphQLError result;

@@ -2,9 +2,12 @@
 // does, and records offsets that map to graphql-js's line:column locations.
 #include <gtest/gtest.h>
 
+#include <array>
 #include <string>
 #include <string_view>
+#include <thread>
 #include <variant>
+#include <vector>
 
 #include "graphql/parser.hpp"
 
@@ -289,6 +292,81 @@ TEST(ParserLimits, TokenLimitCountsLikeGraphqlJs) {
     EXPECT_FALSE(std::holds_alternative<DocumentPtr>(parse("{ a(b: 1) }", options)));
     options.max_tokens = 8;
     EXPECT_TRUE(std::holds_alternative<DocumentPtr>(parse("{ a(b: 1) }", options)));
+}
+
+// Children are collected on scratch stacks shared by every nesting level: a nested list of the
+// same kind must not leak into, or truncate, the list of its parent.
+TEST(ParserNesting, ChildrenOfNestedNodesOfTheSameKindStayApart) {
+    const DocumentPtr document = parse_ok(
+        "{ a(x: [1, [2, [3, 4]], 5], y: {p: {q: {r: 1}, s: 2}, t: 3}) @d(u: 1) @e {"
+        " b(z: 1) { c d(w: {k: [true]}) } e @f } g }");
+    ASSERT_NE(document, nullptr);
+    const auto& top = document->definitions()[0]->selection_set->selections;
+    ASSERT_EQ(top.size(), 2U);
+    EXPECT_EQ(top[1]->name.value, "g");
+    const ast::Selection& a = *top[0];
+    ASSERT_EQ(a.arguments.size(), 2U);
+    const ast::Value& x = *a.arguments[0].value;
+    ASSERT_EQ(x.list.size(), 3U);
+    EXPECT_EQ(x.list[0]->text, "1");
+    ASSERT_EQ(x.list[1]->list.size(), 2U);
+    EXPECT_EQ(x.list[1]->list[0]->text, "2");
+    ASSERT_EQ(x.list[1]->list[1]->list.size(), 2U);
+    EXPECT_EQ(x.list[1]->list[1]->list[1]->text, "4");
+    EXPECT_EQ(x.list[2]->text, "5");
+    const ast::Value& y = *a.arguments[1].value;
+    ASSERT_EQ(y.fields.size(), 2U);
+    EXPECT_EQ(y.fields[0].name.value, "p");
+    ASSERT_EQ(y.fields[0].value->fields.size(), 2U);
+    EXPECT_EQ(y.fields[0].value->fields[0].value->fields[0].name.value, "r");
+    EXPECT_EQ(y.fields[0].value->fields[1].name.value, "s");
+    EXPECT_EQ(y.fields[1].name.value, "t");
+    ASSERT_EQ(a.directives.size(), 2U);
+    EXPECT_EQ(a.directives[0]->arguments.size(), 1U);
+    EXPECT_TRUE(a.directives[1]->arguments.empty());
+    const auto& inner = a.selection_set->selections;
+    ASSERT_EQ(inner.size(), 2U);
+    EXPECT_EQ(inner[0]->arguments.size(), 1U);
+    ASSERT_EQ(inner[0]->selection_set->selections.size(), 2U);
+    EXPECT_EQ(inner[0]->selection_set->selections[1]->arguments[0].value->fields[0].value->list.size(), 1U);
+    EXPECT_EQ(inner[1]->name.value, "e");
+    EXPECT_EQ(inner[1]->directives.size(), 1U);
+    EXPECT_TRUE(inner[1]->arguments.empty());
+}
+
+// Runs of spaces are skipped eight at a time; tokens right after runs of every length, at the
+// end of the document and after tabs and commas keep their offsets.
+TEST(ParserLocations, TokensAfterRunsOfSpacesOfEveryLength) {
+    for (std::size_t spaces = 0; spaces <= 20; ++spaces) {
+        const std::string padding(spaces, ' ');
+        const std::string source = "{\n" + padding + "a\n" + padding + ",\t" + padding + "b" + padding + "}" + padding;
+        const DocumentPtr document = parse_ok(source);
+        ASSERT_NE(document, nullptr) << spaces;
+        const auto& selections = document->definitions()[0]->selection_set->selections;
+        ASSERT_EQ(selections.size(), 2U) << spaces;
+        EXPECT_EQ(document->location(selections[0]->offset),
+                  (SourceLocation{2, static_cast<std::uint32_t>(spaces + 1)}));
+        EXPECT_EQ(document->location(selections[1]->offset),
+                  (SourceLocation{3, static_cast<std::uint32_t>(2 * spaces + 3)}));
+    }
+}
+
+// The location index is built on first use; threads sharing a cached document may race to it.
+TEST(ParserLocations, FirstLookupsFromManyThreadsAgree) {
+    // Columns count UTF-16 code units: "é" is one, "😀" two.
+    const DocumentPtr document = parse_ok("{\r\n  a\r  b(s: \"é😀\") d\n  c }");
+    ASSERT_NE(document, nullptr);
+    const auto& selections = document->definitions()[0]->selection_set->selections;
+    ASSERT_EQ(selections.size(), 4U);
+    constexpr std::size_t kThreads = 8;
+    std::array<SourceLocation, kThreads> seen{};
+    std::vector<std::thread> threads;
+    for (std::size_t i = 0; i < kThreads; ++i) {
+        threads.emplace_back([&, i] { seen[i] = document->location(selections[2]->offset); });
+    }
+    for (auto& thread : threads) thread.join();
+    for (const SourceLocation& location : seen) EXPECT_EQ(location, (SourceLocation{3, 15}));
+    EXPECT_EQ(document->location(selections[3]->offset), (SourceLocation{4, 3}));
 }
 
 }  // namespace
