@@ -9,6 +9,7 @@
 #include <random>
 #include <thread>
 
+#include "shopify/cost_estimate.hpp"
 #include "shopify/shop_domain.hpp"
 
 namespace alatar::shopify {
@@ -90,7 +91,9 @@ bool is_name_char(char c) { return std::isalnum(static_cast<unsigned char>(c)) !
 std::string failure_outcome(const std::exception& e) {
     if (dynamic_cast<const TokenRevoked*>(&e) != nullptr) return "auth_failed";
     if (const auto* api = dynamic_cast<const ShopifyApiError*>(&e)) {
-        return api->http_status() == 401 || api->http_status() == 403 ? "auth_failed" : "error";
+        // Only 401 says the credentials are bad; a 403 is a missing scope (ACCESS_DENIED), which the sync
+        // tolerates where a scope is optional and which must not fire the authentication alert.
+        return api->http_status() == 401 ? "auth_failed" : "error";
     }
     if (const auto* err = dynamic_cast<const Error*>(&e)) {
         if (err->code() == ErrorCode::kTimeout) return "timeout";
@@ -114,15 +117,22 @@ class CallReporter {
         const std::string outcome = failure_outcome(e);
         finish(outcome == "auth_failed" ? "error" : outcome, e.what());
     }
+    // The caller stopped the call (its own handling of what arrived failed): not Shopify's failure.
+    void aborted_by_caller(const std::exception& e) { finish("aborted", e.what()); }
 
   private:
-    void finish(std::string outcome, std::optional<std::string> error) {
+    // Never throws: a failing observer must not turn a successful call into a failure, nor replace the
+    // exception a failed call is about to rethrow (TokenRevoked marks the store).
+    void finish(std::string outcome, std::optional<std::string> error) noexcept {
         if (observer_ == nullptr) return;
-        record_.duration_ms =
-            std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start_).count();
-        record_.outcome = std::move(outcome);
-        record_.error = std::move(error);
-        observer_->on_call(record_);
+        try {
+            record_.duration_ms =
+                std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start_).count();
+            record_.outcome = std::move(outcome);
+            record_.error = std::move(error);
+            observer_->on_call(record_);
+        } catch (...) {  // NOLINT(bugprone-empty-catch): the record is lost, the call's own result is not
+        }
     }
 
     CallObserver* observer_;
@@ -206,17 +216,23 @@ std::chrono::milliseconds AdminClient::backoff(int attempt) const {
     return milliseconds(std::max<std::int64_t>(1, static_cast<std::int64_t>(pick(rng))));
 }
 
-std::chrono::milliseconds AdminClient::pacing_wait(const std::string& shop, std::string_view document) const {
+std::chrono::milliseconds AdminClient::pacing_wait(const std::string& shop, std::string_view document,
+                                                   const json::object& variables) const {
     const std::lock_guard lock(mutex_);
     const auto it = pacing_.find(shop);
     if (it == pacing_.end() || it->second.restore_rate <= 0) return milliseconds::zero();
     const Pacing& p = it->second;
-    const auto cost = p.requested_by_query.find(document);
-    if (cost == p.requested_by_query.end()) return milliseconds::zero();
+    double requested = 0;
+    if (const auto seen = p.requested_by_query.find(document); seen != p.requested_by_query.end()) {
+        requested = seen->second;
+    } else if (const auto estimate = estimate_requested_cost(document, variables)) {
+        // Never more than the bucket holds: a larger query is Shopify's to refuse, not ours to wait for.
+        requested = std::min(static_cast<double>(*estimate), p.maximum);
+    }
     const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - p.observed_at).count();
     const double available = std::min(p.maximum, p.available + elapsed * p.restore_rate);
-    if (cost->second <= available) return milliseconds::zero();
-    return milliseconds(static_cast<std::int64_t>(std::ceil((cost->second - available) / p.restore_rate * 1000)));
+    if (requested <= available) return milliseconds::zero();
+    return milliseconds(static_cast<std::int64_t>(std::ceil((requested - available) / p.restore_rate * 1000)));
 }
 
 void AdminClient::record_cost(const std::string& shop, std::string_view document, const QueryCost& cost) {
@@ -276,13 +292,14 @@ GraphqlResponse AdminClient::send_with_retries(const ShopCredentials& shop, std:
     std::string last_problem = "no attempt made";
     ErrorCode last_code = ErrorCode::kUpstreamUnavailable;
     for (int attempt = 1; attempt <= options_.max_attempts; ++attempt) {
-        const milliseconds paced = pacing_wait(shop.shop_domain, document);
+        const milliseconds paced = pacing_wait(shop.shop_domain, document, variables);
         pause_within(paced, deadline, "waiting for the rate-limit bucket");
         progress.throttle_wait_ms += static_cast<double>(paced.count());
         progress.attempts = attempt;
         const auto started = std::chrono::steady_clock::now();
         const Deadline attempt_deadline = deadline.min(Deadline::after(options_.attempt_timeout));
         std::optional<milliseconds> wait;  // set when this attempt should be retried
+        bool throttle_pause = false;       // that wait is for the rate-limit bucket
         try {
             const HttpResponse res = http_.send(request, attempt_deadline);
             const double dur_ms =
@@ -312,7 +329,7 @@ GraphqlResponse AdminClient::send_with_retries(const ShopCredentials& shop, std:
                 }
                 if (!wait) wait = backoff(attempt);
                 *wait = std::max(*wait, milliseconds(1));
-                if (attempt < options_.max_attempts) progress.throttle_wait_ms += static_cast<double>(wait->count());
+                throttle_pause = true;
             } else if (res.status >= 500) {
                 last_problem = "Shopify answered HTTP " + std::to_string(res.status);
                 last_code = ErrorCode::kUpstreamUnavailable;
@@ -347,6 +364,8 @@ GraphqlResponse AdminClient::send_with_retries(const ShopCredentials& shop, std:
         }
         if (attempt == options_.max_attempts) break;
         pause_within(*wait, deadline, last_problem);
+        // Counted once waited: a pause cut short by the deadline throws above and was not a throttle wait.
+        if (throttle_pause) progress.throttle_wait_ms += static_cast<double>(wait->count());
     }
     throw Error(last_code, last_problem + " (gave up after " + std::to_string(options_.max_attempts) + " attempts)");
 }
@@ -432,9 +451,16 @@ void AdminClient::download_lines(const std::string& url, Deadline deadline,
                                  const std::function<void(std::string_view)>& on_line, CallObserver* observer) {
     CallReporter report(observer, "download bulk result");
     report.record().attempts = 1;
+    bool caller_failed = false;  // on_line threw: parsing or storing failed on our side, not the download
     try {
         LineSplitter splitter([&](std::string_view line) {
-            if (!line.empty()) on_line(line);
+            if (line.empty()) return;
+            try {
+                on_line(line);
+            } catch (...) {
+                caller_failed = true;
+                throw;
+            }
         });
         const long status = http_.stream(url, deadline, [&](std::string_view chunk) { splitter.feed(chunk); });
         report.record().http_status = status;
@@ -444,8 +470,12 @@ void AdminClient::download_lines(const std::string& url, Deadline deadline,
         }
         splitter.finish();
     } catch (const std::exception& e) {
-        // The file comes from storage by a signed URL without the token: a 401/403 there is no auth failure.
-        report.failed_without_auth(e);
+        if (caller_failed) {
+            report.aborted_by_caller(e);
+        } else {
+            // The file comes from storage by a signed URL without the token: a 401/403 there is no auth failure.
+            report.failed_without_auth(e);
+        }
         throw;
     }
     report.succeeded();

@@ -165,8 +165,10 @@ class AdminClient {
                                       const boost::json::object& variables, Deadline deadline, Progress& progress);
 
     std::string endpoint(const ShopCredentials& shop) const;
-    // How long to wait before sending `document` so its (last seen) requested cost fits in the bucket.
-    std::chrono::milliseconds pacing_wait(const std::string& shop, std::string_view document) const;
+    // How long to wait before sending `document` so its requested cost fits in the bucket: the cost Shopify last
+    // reported for it, or for a document not sent yet our estimate of it (so its first page is not throttled).
+    std::chrono::milliseconds pacing_wait(const std::string& shop, std::string_view document,
+                                          const boost::json::object& variables) const;
     void record_cost(const std::string& shop, std::string_view document, const QueryCost& cost);
     std::chrono::milliseconds backoff(int attempt) const;
 

@@ -9,6 +9,7 @@
 #include <string>
 
 #include "shopify/bulk_jsonl.hpp"
+#include "shopify/cost_estimate.hpp"
 #include "shopify/http_client.hpp"
 #include "shopify/sim_process.hpp"
 
@@ -99,6 +100,31 @@ TEST_F(AdminClientTest, QueryReportsCostAndPacingState) {
     const auto last = client_->last_cost(kShop);
     ASSERT_TRUE(last.has_value());
     EXPECT_EQ(last->maximum_available, res.cost->maximum_available);
+}
+
+// The client paces a document it has not sent yet by its estimate: the estimate must be the cost Shopify (here
+// the simulator, which follows the same published rules) will charge for it.
+TEST_F(AdminClientTest, TheCostEstimateIsTheRequestedCostTheSimulatorCharges) {
+    const std::vector<std::pair<std::string, json::object>> documents{
+        {"{ shop { name currencyCode } }", {}},
+        {std::string(kProductPage), {}},
+        {"query($n: Int) { products(first: $n) { nodes { id variants(first: 20) { nodes { id price "
+         "inventoryItem { id } } } } pageInfo { hasNextPage } } }",
+         json::object{{"n", 10}}},
+        {"query($after: String, $q: String) { orders(first: 15, after: $after, query: $q) { nodes { id "
+         "refunds(first: 10) { id createdAt totalRefundedSet { shopMoney { amount } } refundLineItems(first: 10) "
+         "{ nodes { id quantity lineItem { id } subtotalSet { shopMoney { amount } } } pageInfo { hasNextPage "
+         "endCursor } } } } pageInfo { hasNextPage endCursor } } }",
+         json::object{{"q", "financial_status:refunded"}}},
+        {"query { customers(first: 100) { edges { node { id email amountSpent { amount } } } } }", {}},
+    };
+    for (const auto& [document, variables] : documents) {
+        const auto res = client_->query(shop(), document, variables, Deadline::after(seconds(30)));
+        ASSERT_TRUE(res.cost.has_value()) << document;
+        const auto estimate = estimate_requested_cost(document, variables);
+        ASSERT_TRUE(estimate.has_value()) << document;
+        EXPECT_EQ(static_cast<double>(*estimate), res.cost->requested) << document;
+    }
 }
 
 TEST_F(AdminClientTest, PaginationLosesAndRepeatsNothingUnderServerErrors) {

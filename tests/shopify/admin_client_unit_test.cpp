@@ -103,6 +103,16 @@ TEST_F(AdminClientUnit, PacesTheNextQueryFromTheLastThrottleStatus) {
     EXPECT_GE(http_.sent_at[1] - http_.sent_at[0], milliseconds(200));
 }
 
+TEST_F(AdminClientUnit, PacesADocumentNotSentYetByItsEstimatedCost) {
+    http_.answers.push_back(answer(200, R"({"data":{"x":1},)" + cost_json(10, 0, 1000) + "}"));
+    http_.answers.push_back(answer(200, R"({"data":{"products":{"nodes":[]}},)" + cost_json(32, 0, 1000) + "}"));
+    auto c = client();
+    c.query(shop_, "{ x }", {}, Deadline::after(milliseconds(5000)));
+    // Never sent before, estimated at 2 + 100 + 100 x 1 = 202 points: the empty bucket needs 202 ms at 1000/s.
+    c.query(shop_, "{ products(first: 100) { nodes { id image { url } } } }", {}, Deadline::after(milliseconds(5000)));
+    EXPECT_GE(http_.sent_at[1] - http_.sent_at[0], milliseconds(202));
+}
+
 TEST_F(AdminClientUnit, UnauthorizedIsTokenRevokedWithoutRetry) {
     http_.answers.push_back(answer(401, R"({"errors":"[API] Invalid API key or access token"})"));
     auto c = client();
