@@ -28,6 +28,11 @@ struct Entry {
     std::string user_id;                // whom that read was for
     std::int64_t seq = -1;              // its "_eventSeq"
     bool reading = false;
+    std::uint64_t generation = 0;  // reads started on this entry, so a waiter knows which read woke it
+    // How the last read failed, for those that waited for it (they fail too instead of reading again one after
+    // another, each after the same timeout).
+    std::exception_ptr failure;
+    std::uint64_t failed_generation = 0;
     std::vector<std::shared_ptr<Wakeup>> waiters;
     Clock::time_point touched{};
 };
@@ -61,8 +66,11 @@ SharedRequestReads::~SharedRequestReads() = default;
 // cppcheck-suppress passedByValue
 asio::awaitable<std::optional<RequestState>> SharedRequestReads::read(std::string request_uuid, std::string user_id,
                                                                       std::int64_t seq, Fetch fetch) {
+    const auto executor = co_await asio::this_coro::executor;
     while (true) {
         std::shared_ptr<Wakeup> wakeup;
+        std::uint64_t awaited = 0;
+        std::uint64_t generation = 0;
         {
             std::lock_guard lock{state_->mutex};
             Entry& e = state_->entries[request_uuid];
@@ -72,17 +80,26 @@ asio::awaitable<std::optional<RequestState>> SharedRequestReads::read(std::strin
                 co_return e.state;
             }
             if (e.reading) {
-                wakeup = std::make_shared<Wakeup>(co_await asio::this_coro::executor, 1);
+                wakeup = std::make_shared<Wakeup>(executor, 1);
                 e.waiters.push_back(wakeup);
+                awaited = e.generation;
             } else {
                 e.reading = true;
+                generation = ++e.generation;
                 ++state_->fetches;
             }
         }
         if (wakeup) {
-            // Woken when that read ends, whatever it found: look again (it may be older than `seq`, or another
-            // user's, or have failed).
+            // Woken when that read ends. If it failed, so does this read; otherwise look again (what it found may
+            // be older than `seq`, or another user's).
             (void)co_await wakeup->async_receive(asio::as_tuple(asio::use_awaitable));
+            std::exception_ptr failure;
+            {
+                std::lock_guard lock{state_->mutex};
+                const Entry& e = state_->entries[request_uuid];
+                if (e.failed_generation == awaited) failure = e.failure;
+            }
+            if (failure) std::rethrow_exception(failure);
             continue;
         }
 
@@ -98,6 +115,10 @@ asio::awaitable<std::optional<RequestState>> SharedRequestReads::read(std::strin
             std::lock_guard lock{state_->mutex};
             Entry& e = state_->entries[request_uuid];
             e.reading = false;
+            if (failure) {
+                e.failure = failure;
+                e.failed_generation = generation;
+            }
             if (found) {
                 e.state = found;
                 e.user_id = user_id;

@@ -35,8 +35,8 @@ class SharedRequestReads {
     SharedRequestReads& operator=(SharedRequestReads&&) = delete;
 
     // The state of `request_uuid` for `user_id` as of event `seq` or newer: a read already made or under way for
-    // it when there is one, otherwise `fetch()`. Thread-safe; a failing fetch throws to its caller only (those
-    // waiting for it try again themselves). Arguments are taken by value so they outlive every suspension.
+    // it when there is one, otherwise `fetch()`. Thread-safe; a failing fetch throws to its caller and to those
+    // that were waiting for it. Arguments are taken by value so they outlive every suspension.
     boost::asio::awaitable<std::optional<RequestState>> read(std::string request_uuid, std::string user_id,
                                                              std::int64_t seq, Fetch fetch);
 
