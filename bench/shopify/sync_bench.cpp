@@ -227,18 +227,24 @@ class PhaseWatch {
     // Polls on a session of its own, whose CPU is left out of the database's figure.
     PhaseWatch(db::Pool& pool, const std::string& url, std::string store, std::string sim_pid, Clock::time_point start)
         : thread_([this, &pool, url, store = std::move(store), sim_pid = std::move(sim_pid), start] {
-              db::Connection conn(url);
-              while (!stop_) {
-                  const auto r =
-                      conn.exec("SELECT phase FROM store_sync_state WHERE store_id::text = $1", db::Params{store});
-                  if (!r.empty()) {
-                      const auto phase = r.get<std::string>(0, 0);
-                      const bool is_new = at(phase) == std::nullopt;
-                      const auto cpu = is_new ? sample_cpu(pool, sim_pid, conn.backend_pid()) : CpuSample{};
-                      const std::lock_guard lock(mutex_);
-                      seen_.try_emplace(phase, Seen{seconds_since(start), cpu});
+              // A failure here loses the phase times, not the run (an exception escaping a thread terminates).
+              try {
+                  db::Connection conn(url);
+                  while (!stop_) {
+                      const auto r =
+                          conn.exec("SELECT phase FROM store_sync_state WHERE store_id = $1::uuid", db::Params{store});
+                      if (!r.empty()) {
+                          const auto phase = r.get<std::string>(0, 0);
+                          const bool is_new = at(phase) == std::nullopt;
+                          const auto cpu = is_new ? sample_cpu(pool, sim_pid, conn.backend_pid()) : CpuSample{};
+                          const std::lock_guard lock(mutex_);
+                          seen_.try_emplace(phase, Seen{seconds_since(start), cpu});
+                      }
+                      // Often enough to place phases of seconds, rarely enough not to load the measured cores.
+                      std::this_thread::sleep_for(std::chrono::milliseconds(50));
                   }
-                  std::this_thread::sleep_for(std::chrono::milliseconds(5));
+              } catch (const std::exception& e) {
+                  std::cerr << "phase watch stopped: " << e.what() << "\n";
               }
           }) {}
     ~PhaseWatch() { stop(); }

@@ -102,7 +102,8 @@ json::object otlp_span(const RequestSpan& rs) {
                      {"startTimeUnixNano", std::to_string(start)},
                      {"endTimeUnixNano", std::to_string(start + duration)},
                      {"attributes", std::move(attributes)}};
-    if (s.parent_id) out["parentSpanId"] = *s.parent_id;
+    // Top-level spans name the request's root span, which is never stored itself: in OTLP they are the roots.
+    if (s.parent_id && *s.parent_id != root_span_id(rs.request_id)) out["parentSpanId"] = *s.parent_id;
     if (s.error) out["status"] = json::object{{"code", kStatusCodeError}, {"message", *s.error}};
     return out;
 }
@@ -196,7 +197,12 @@ void OtlpExporter::accept(std::vector<RequestSpan> spans) noexcept {
                 ++dropped;
             }
         }
-        stats_.dropped_queue_full += dropped;
+    }
+    if (dropped > 0) {
+        try {
+            note_dropped(dropped, "export queue full", true);
+        } catch (...) {  // NOLINT(bugprone-empty-catch): logging must not fail the agent's step
+        }
     }
     if (dropped < spans.size()) wake_.notify_one();
 }
@@ -283,12 +289,12 @@ bool OtlpExporter::deliver(const std::string& body) {
     }
 }
 
-void OtlpExporter::note_dropped(std::size_t spans, std::string_view reason) {
+void OtlpExporter::note_dropped(std::size_t spans, std::string_view reason, bool queue_full) {
     const auto now = std::chrono::steady_clock::now();
     std::uint64_t to_log = 0;
     {
         const std::lock_guard lock{mutex_};
-        stats_.dropped_undelivered += spans;
+        (queue_full ? stats_.dropped_queue_full : stats_.dropped_undelivered) += spans;
         unlogged_drops_ += spans;
         if (last_failure_log_ == std::chrono::steady_clock::time_point{} ||
             now - last_failure_log_ >= options_.failure_log_interval) {

@@ -77,7 +77,8 @@ class OtlpExporter final : public SpanSink {
     void run();
     // POSTs one batch with retries; returns whether the collector took it.
     bool deliver(const std::string& body);
-    void note_dropped(std::size_t spans, std::string_view reason);
+    // Counts dropped spans (queue full, or undelivered) and logs them at most once per failure_log_interval.
+    void note_dropped(std::size_t spans, std::string_view reason, bool queue_full = false);
 
     OtlpExporterOptions options_;
     Logger log_;

@@ -36,8 +36,9 @@ struct RetentionOptions {
     std::string database_url;  // a dedicated connection holds the locks and runs the deletes
     std::chrono::milliseconds cache_retention{std::chrono::hours(24 * 30)};
     std::chrono::milliseconds trace_retention{std::chrono::hours(24 * 30)};
-    std::int64_t batch_size = 5000;                                        // rows per DELETE statement
-    std::chrono::milliseconds statement_timeout{std::chrono::minutes(1)};  // per batch
+    std::int64_t batch_size = 5000;  // rows per DELETE statement
+    // Per batch; a stop request is seen between batches, so this also bounds how long a stopping worker waits.
+    std::chrono::milliseconds statement_timeout{std::chrono::seconds(10)};
 };
 
 // database_url, cache_retention and trace_retention from the process configuration.
