@@ -87,11 +87,11 @@ struct WorkerMetrics::State {
     http::metrics::Family<http::metrics::Histogram>& tool_seconds =
         registry->histogram("alatar_agent_tool_duration_seconds", "Tool calls made by this worker's agents.",
                             {"tool", "outcome"}, http::metrics::default_latency_buckets(), 200);
-    http::metrics::Family<http::metrics::Counter>& shopify_requests =
-        registry->counter("alatar_shopify_requests_total",
-                          "Shopify Admin API calls made by this worker's analyses (after the client's retries), by "
-                          "outcome: success, throttled, timeout, auth_failed (401/403), error.",
-                          {"outcome"});
+    http::metrics::Family<http::metrics::Counter>& shopify_requests = registry->counter(
+        "alatar_shopify_requests_total",
+        "Shopify Admin API calls made by this worker's analyses (after the client's retries), by "
+        "outcome: success, throttled, timeout, auth_failed (401), error, aborted (our side stopped a download).",
+        {"outcome"});
     http::metrics::Family<http::metrics::Counter>& shopify_throttle_wait = registry->counter(
         "alatar_shopify_throttle_wait_seconds_total",
         "Time this worker's Shopify calls waited for the store's rate-limit bucket (pacing and throttled retries).");
