@@ -215,7 +215,7 @@ StoreSync::Need StoreSync::need(std::string_view store_id) {
 }
 
 void StoreSync::set_phase(std::string_view store_id, std::string_view phase, double progress) {
-    pool_.query_blocking("UPDATE store_sync_state SET phase = $2, progress = $3 WHERE store_id::text = $1",
+    pool_.query_blocking("UPDATE store_sync_state SET phase = $2, progress = $3 WHERE store_id = $1::uuid",
                          db::Params{std::string(store_id), phase, progress});
 }
 
@@ -233,14 +233,14 @@ SyncReport StoreSync::run_tracked(std::string_view store_id, bool full, F&& body
     try {
         const std::string synced_as_of = body(shop, report);
         pool_.transact_blocking([&](db::Transaction& tx) {
-            tx.exec("UPDATE store_sync_state SET phase = 'DONE', progress = 1, cursor = NULL WHERE store_id::text = $1",
+            tx.exec("UPDATE store_sync_state SET phase = 'DONE', progress = 1, cursor = NULL WHERE store_id = $1::uuid",
                     db::Params{std::string(store_id)});
             tx.exec("UPDATE shopify_stores SET last_synced_at = $2::timestamptz WHERE id::text = $1",
                     db::Params{std::string(store_id), synced_as_of});
         });
     } catch (const std::exception& e) {
         if (dynamic_cast<const TokenRevoked*>(&e) != nullptr) mark_token_revoked(pool_, store_id);
-        pool_.query_blocking("UPDATE store_sync_state SET phase = 'FAILED', last_error = $2 WHERE store_id::text = $1",
+        pool_.query_blocking("UPDATE store_sync_state SET phase = 'FAILED', last_error = $2 WHERE store_id = $1::uuid",
                              db::Params{std::string(store_id), std::string(e.what()).substr(0, 500)});
         log_.warning("shopify sync failed",
                      {{"store_id", std::string(store_id)}, {"shop", shop.shop_domain}, {"error", e.what()}});
@@ -313,7 +313,7 @@ SyncReport StoreSync::run_backfill(std::string_view store_id, Deadline deadline,
     const auto saved = pool_.query_blocking(
         "SELECT split_part(cursor, ' ', 2) AS as_of, split_part(cursor, ' ', 3) AS done, " + utc_text("now()") +
             " AS now, split_part(cursor, ' ', 4) AS refunds_after FROM store_sync_state RIGHT JOIN (SELECT 1) one ON "
-            "store_id::text = $1 "
+            "store_id = $1::uuid "
             "AND cursor LIKE 'backfill %'",
         db::Params{std::string(store_id)});
     std::string as_of = saved.get<std::optional<std::string>>(0, "as_of").value_or("");
@@ -340,7 +340,7 @@ SyncReport StoreSync::run_backfill(std::string_view store_id, Deadline deadline,
         const auto save_cursor = [&](std::size_t done, std::string_view refunds_cursor) {
             std::string cursor = "backfill " + as_of + " " + std::to_string(done);
             if (!refunds_cursor.empty()) cursor += " " + std::string(refunds_cursor);
-            pool_.query_blocking("UPDATE store_sync_state SET cursor = $2 WHERE store_id::text = $1",
+            pool_.query_blocking("UPDATE store_sync_state SET cursor = $2 WHERE store_id = $1::uuid",
                                  db::Params{std::string(store_id), cursor});
         };
         for (std::size_t i = first_phase; i < std::size(phases); ++i) {
@@ -355,14 +355,17 @@ SyncReport StoreSync::run_backfill(std::string_view store_id, Deadline deadline,
             client_, shop, std::string(kRefundedOrders), refunds_after, writer, deadline,
             [&](const std::string& page) { save_cursor(std::size(phases), page); }, observer);
         merge(report, writer);
-        // Whatever was not rewritten by this backfill is gone from the shop.
-        pool_.transact_blocking([&](db::Transaction& tx) {
-            for (const auto table : kCacheTables) {
-                tx.exec(
-                    "DELETE FROM " + std::string(table) + " WHERE store_id::text = $1 AND fetched_at < $2::timestamptz",
-                    db::Params{std::string(store_id), as_of});
-            }
-        });
+        // Whatever was not rewritten by this backfill is gone from the shop. Under the sync's deadline, not the
+        // pool's default call timeout: on a large store this touches hundreds of thousands of rows.
+        pool_.transact_blocking(
+            [&](db::Transaction& tx) {
+                for (const auto table : kCacheTables) {
+                    tx.exec("DELETE FROM " + std::string(table) +
+                                " WHERE store_id = $1::uuid AND fetched_at < $2::timestamptz",
+                            db::Params{std::string(store_id), as_of});
+                }
+            },
+            {}, deadline);
         return as_of;
     });
 }
@@ -491,26 +494,30 @@ SyncReport StoreSync::run_changes(std::string_view store_id, Deadline deadline, 
             client_, shop, window + " AND " + std::string(kRefundedOrders), std::nullopt, writer, deadline,
             [](const std::string&) {}, observer);
         merge(report, writer);
-        // Everything else was unchanged since the last sync: as fresh as what was just read.
-        pool_.transact_blocking([&](db::Transaction& tx) {
-            const double ttl_s = std::chrono::duration<double>(options_.cache_ttl).count();
-            for (const auto table : kCacheTables) {
-                tx.exec("UPDATE " + std::string(table) +
-                            " SET expires_at = now() + make_interval(secs => $2) WHERE store_id::text = $1",
-                        db::Params{std::string(store_id), ttl_s});
-            }
-        });
+        // Everything else was unchanged since the last sync: as fresh as what was just read. Under the sync's
+        // deadline: on a large store this updates every cached row (~600k on the large profile), far longer than
+        // the pool's default call timeout (found by the paged-sync benchmark).
+        pool_.transact_blocking(
+            [&](db::Transaction& tx) {
+                const double ttl_s = std::chrono::duration<double>(options_.cache_ttl).count();
+                for (const auto table : kCacheTables) {
+                    tx.exec("UPDATE " + std::string(table) +
+                                " SET expires_at = now() + make_interval(secs => $2) WHERE store_id = $1::uuid",
+                            db::Params{std::string(store_id), ttl_s});
+                }
+            },
+            {}, deadline);
         return as_of;
     });
 }
 
 CacheSummary cache_summary(db::Pool& pool, std::string_view store_id) {
     const auto r = pool.query_blocking(
-        "SELECT (SELECT count(*) FROM shop_orders WHERE store_id::text = $1), "
-        "(SELECT count(*) FROM shop_products WHERE store_id::text = $1), "
+        "SELECT (SELECT count(*) FROM shop_orders WHERE store_id = $1::uuid), "
+        "(SELECT count(*) FROM shop_products WHERE store_id = $1::uuid), "
         "(SELECT to_char(max(fetched_at) AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"') FROM shop_orders "
-        "WHERE store_id::text = $1), "
-        "EXISTS (SELECT 1 FROM shop_orders WHERE store_id::text = $1 AND expires_at <= now())",
+        "WHERE store_id = $1::uuid), "
+        "EXISTS (SELECT 1 FROM shop_orders WHERE store_id = $1::uuid AND expires_at <= now())",
         db::Params{std::string(store_id)});
     CacheSummary out;
     out.orders = r.get<std::int64_t>(0, 0);
