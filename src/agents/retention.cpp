@@ -17,6 +17,7 @@
 #include "common/time.hpp"
 #include "db/connection.hpp"
 #include "db/params.hpp"
+#include "shopify/sync.hpp"
 
 namespace alatar::agents {
 
@@ -36,10 +37,6 @@ constexpr std::array<std::string_view, 9> kCacheTables = {
 constexpr std::string_view kRunLockKey = "alatar.retention";
 // Marks a store whose purge started: a run cut short is finished by the next one, whatever its age.
 constexpr std::string_view kPurgingPhase = "PURGING";
-
-// The key of the store's sync lock: the same text src/shopify/sync.cpp (StoreLock) hashes, so a purge and a
-// sync of one store exclude each other.
-std::string store_sync_lock_key(std::string_view store_id) { return "alatar.store_sync:" + std::string(store_id); }
 
 double seconds(std::chrono::milliseconds d) { return std::chrono::duration<double>(d).count(); }
 
@@ -93,7 +90,7 @@ class Purge {
         const auto due = conn_.exec(due_stores_sql("true"), db::Params{seconds(options_.cache_retention)});
         for (int i = 0; i < due.rows() && !stopped(); ++i) {
             const auto store_id = due.get<std::string>(i, 0);
-            const auto key = store_sync_lock_key(store_id);
+            const auto key = shopify::store_sync_lock_key(store_id);  // a purge and a sync exclude each other
             if (!try_lock(conn_, key)) {
                 report_.busy_stores.push_back(store_id);
                 continue;

@@ -162,7 +162,7 @@ class StoreLock {
     StoreLock(const std::string& database_url, std::string_view store_id, Deadline deadline,
               std::chrono::milliseconds poll)
         : conn_(database_url, deadline.min(Deadline::after(std::chrono::seconds(10)))) {
-        const db::Params key{"alatar.store_sync:" + std::string(store_id)};
+        const db::Params key{store_sync_lock_key(store_id)};
         while (!conn_.exec("SELECT pg_try_advisory_lock(hashtextextended($1, 0))", key).get<bool>(0, 0)) {
             if (deadline.remaining_ms() <= poll) {
                 throw Error(ErrorCode::kTimeout, "the store's data is still being synced from Shopify");
@@ -190,6 +190,8 @@ ShopCredentials load_store_credentials(db::Pool& pool, std::string_view store_id
     }
     return ShopCredentials{shop, keyring.decrypt(*token, token_associated_data(shop))};
 }
+
+std::string store_sync_lock_key(std::string_view store_id) { return "alatar.store_sync:" + std::string(store_id); }
 
 void mark_token_revoked(db::Pool& pool, std::string_view store_id) {
     pool.query_blocking(

@@ -40,6 +40,9 @@ namespace alatar::shopify {
 ShopCredentials load_store_credentials(db::Pool& pool, std::string_view store_id, const crypto::Keyring& keyring);
 // After a TokenRevoked: status TOKEN_REVOKED, token dropped.
 void mark_token_revoked(db::Pool& pool, std::string_view store_id);
+// The text of a store's sync lock (a session advisory lock on hashtextextended(key, 0)). Whoever must not run
+// while the store syncs (the retention purge) takes the same lock.
+std::string store_sync_lock_key(std::string_view store_id);
 
 struct SyncReport {
     bool full = false;                                         // a backfill (false: changes only)
