@@ -28,7 +28,9 @@ const suites = [
   ['ws', 'Subscriptions: 10,000 connections, fan-out (issues 4 and 12)'],
   ['graphql', 'GraphQL engine vs graphql-js (issue 3)'],
   ['sync', 'Shopify sync: bulk backfill and paced paging (issue 5)'],
-  ['agents', 'Agent runtime: throughput and orchestration overhead (issue 7)'],
+  ['agents', 'Agent runtime: throughput, overhead and where it goes (issue 7)'],
+  ['agents-bench', 'Agent runtime: the benchmark run by make bench (issue 7)'],
+  ['api-cpu', 'API: where the server CPU per request goes (issue 12)'],
   ['eval', 'Offline reasoner evaluation (issue 8)'],
   ['loadtest', 'Load test: 500 merchants (issue 12)'],
 ];
@@ -43,7 +45,7 @@ function goalLines(text) {
   const lines = text.split('\n');
   const start = lines.findIndex((l) => /^## (Against the goals|Goals|Summary)/.test(l));
   if (start < 0) return [];
-  const end = lines.findIndex((l, i) => i > start && l.startsWith('## '));
+  const end = lines.findIndex((l, i) => i > start && l.startsWith('#'));
   return lines.slice(start + 1, end < 0 ? undefined : end).filter((l) => l.trim() !== '');
 }
 
