@@ -10,6 +10,7 @@
 #include <string>
 
 #include "agents/retention.hpp"
+#include "agents/sim_store_link.hpp"
 #include "db/pool.hpp"
 #include "shopify/http_client.hpp"
 #include "shopify/oauth_link.hpp"
@@ -67,18 +68,7 @@ class RetentionSimTest : public ::testing::Test {
     }
 
     // A linked store with a simulator token sealed by the keyring, as OAuth leaves it.
-    std::string link(const std::string& shop) {
-        const auto token = suite().sim->issue_token(shop);
-        const auto user =
-            pool_->query_blocking("INSERT INTO users DEFAULT VALUES RETURNING id::text").scalar<std::string>();
-        return pool_
-            ->query_blocking(
-                "INSERT INTO shopify_stores (user_id, shop_domain, access_token_ciphertext, key_id) "
-                "VALUES ($1, $2, convert_to($3, 'UTF8'), $4) RETURNING id::text",
-                db::Params{user, shop, keyring_.encrypt(token, shopify::token_associated_data(shop)),
-                           keyring_.current_kid()})
-            .scalar<std::string>();
-    }
+    std::string link(const std::string& shop) { return testing::link_sim_store(*pool_, *suite().sim, keyring_, shop); }
 
     std::map<std::string, std::int64_t> cache_counts(const std::string& store) {
         const std::pair<const char*, const char*> tables[] = {

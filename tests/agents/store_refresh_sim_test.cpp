@@ -14,6 +14,7 @@
 
 #include "agents/contracts.hpp"
 #include "agents/outbox_relay.hpp"
+#include "agents/sim_store_link.hpp"
 #include "agents/store_refresh.hpp"
 #include "agents/worker.hpp"
 #include "common/error.hpp"
@@ -84,18 +85,7 @@ class StoreRefreshSimTest : public ::testing::Test {
     }
 
     // A linked store with a simulator token sealed by the keyring, as OAuth leaves it.
-    std::string link(const std::string& shop) {
-        const auto token = suite().sim->issue_token(shop);
-        const auto user =
-            pool_->query_blocking("INSERT INTO users DEFAULT VALUES RETURNING id::text").scalar<std::string>();
-        return pool_
-            ->query_blocking(
-                "INSERT INTO shopify_stores (user_id, shop_domain, access_token_ciphertext, key_id) "
-                "VALUES ($1, $2, convert_to($3, 'UTF8'), $4) RETURNING id::text",
-                db::Params{user, shop, keyring_.encrypt(token, shopify::token_associated_data(shop)),
-                           keyring_.current_kid()})
-            .scalar<std::string>();
-    }
+    std::string link(const std::string& shop) { return testing::link_sim_store(*pool_, *suite().sim, keyring_, shop); }
 
     // The job exactly as the webhook handler writes it (its transaction), read back from the outbox.
     mq::Envelope queue_refresh(const std::string& shop, const std::string& store) {
